@@ -1,0 +1,3 @@
+export * from './create-service-app.js';
+export * from './openapi.js';
+export * from './service-module.js';

@@ -1,0 +1,5 @@
+export * from './database-connection.js';
+export * from './database.module.js';
+export * from './migrations.js';
+export * from './sql-session.js';
+export * from './unique-violation.js';

@@ -1,0 +1,4 @@
+export * from './test-database.js';
+export * from './test-tokens.js';
+export * from './test-app.js';
+export * from './schema-drift.js';
