@@ -18,10 +18,7 @@ module.exports = function jestConfig(dir, overrides = {}) {
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
     transform: {
-      '^.+\\.ts$': [
-        'ts-jest',
-        { useESM: true, tsconfig: path.join(dir, 'tsconfig.json'), diagnostics: false },
-      ],
+      '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: path.join(dir, 'tsconfig.json'), diagnostics: false }],
     },
     testTimeout: 30000,
     ...overrides,

@@ -1,11 +1,4 @@
-import {
-  ApiProblem,
-  Authenticated,
-  CurrentPrincipal,
-  Page,
-  Roles,
-  UsersOrServices,
-} from '@cowork/service-kit';
+import { ApiProblem, Authenticated, CurrentPrincipal, Page, Roles, UsersOrServices } from '@cowork/service-kit';
 import type { Principal, UserPrincipal } from '@cowork/service-kit';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -20,7 +13,7 @@ export class UsersController {
 
   @Get('me')
   @Authenticated()
-  @ApiOperation({ summary: 'The signed-in user\'s profile' })
+  @ApiOperation({ summary: "The signed-in user's profile" })
   @ApiOkResponse({ type: UserDto })
   @ApiProblem(404, 'No profile for this user (USER_NOT_FOUND)')
   me(@CurrentPrincipal() principal: UserPrincipal): Promise<UserDto> {
@@ -29,7 +22,7 @@ export class UsersController {
 
   @Patch('me')
   @Authenticated()
-  @ApiOperation({ summary: 'Change the signed-in user\'s full name. Idempotent: repeating it changes nothing more.' })
+  @ApiOperation({ summary: "Change the signed-in user's full name. Idempotent: repeating it changes nothing more." })
   @ApiOkResponse({ type: UserDto })
   @ApiProblem(404, 'No profile for this user (USER_NOT_FOUND)')
   updateMe(@CurrentPrincipal() principal: UserPrincipal, @Body() body: UpdateMyProfileDto): Promise<UserDto> {
@@ -55,7 +48,7 @@ export class UsersController {
 
   @Patch(':id/role')
   @Roles('ADMIN')
-  @ApiOperation({ summary: 'Set a user\'s role (admin). Idempotent. The last active admin cannot be demoted.' })
+  @ApiOperation({ summary: "Set a user's role (admin). Idempotent. The last active admin cannot be demoted." })
   @ApiOkResponse({ type: UserDto })
   @ApiProblem(404, 'No such user (USER_NOT_FOUND)')
   @ApiProblem(409, 'Would leave the platform without an active admin (LAST_ADMIN)')

@@ -42,6 +42,5 @@ export const Authenticated = () => applyDecorators(...problemDocs);
 
 /** The verified caller, set by the AccessTokenGuard. */
 export const CurrentPrincipal = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Principal =>
-    ctx.switchToHttp().getRequest<{ principal: Principal }>().principal,
+  (_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest<{ principal: Principal }>().principal,
 );

@@ -35,7 +35,11 @@ export class ClientCredentialsTokenProvider extends ServiceTokenProvider {
   private async fetchToken(): Promise<string> {
     const { SERVICE_CLIENT_ID: clientId, SERVICE_CLIENT_SECRET: clientSecret } = this.config;
     if (!clientId || !clientSecret) {
-      throw new DependencyUnavailableError('auth-service', 30, 'SERVICE_CLIENT_ID/SERVICE_CLIENT_SECRET are not configured');
+      throw new DependencyUnavailableError(
+        'auth-service',
+        30,
+        'SERVICE_CLIENT_ID/SERVICE_CLIENT_SECRET are not configured',
+      );
     }
     let response: Response;
     try {

@@ -52,8 +52,10 @@ export class TokenVerifier {
 
 function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return 'The access token has expired';
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return `The access token's ${error.claim} claim is not accepted`;
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The access token is signed with an algorithm that is not accepted';
+  if (error instanceof joseErrors.JWTClaimValidationFailed)
+    return `The access token's ${error.claim} claim is not accepted`;
+  if (error instanceof joseErrors.JOSEAlgNotAllowed)
+    return 'The access token is signed with an algorithm that is not accepted';
   if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWSSignatureVerificationFailed) {
     return 'The access token signature is not valid';
   }

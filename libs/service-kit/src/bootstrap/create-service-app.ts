@@ -5,8 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { OpenAPIObject } from '@nestjs/swagger';
 import type { IncomingMessage } from 'node:http';
 import { BaseServiceConfig, ConfigClass, ConfigurationError, loadConfig } from '../config/service-config.js';
-import { sendProblem } from '../errors/problem-details.js';
-import { ProblemDetailsFilter, toProblem } from '../errors/problem-details.filter.js';
+import { ProblemDetailsFilter } from '../errors/problem-details.filter.js';
 import { createPinoLogger, PinoNestLogger } from '../observability/logger.js';
 import { ServiceMetrics } from '../observability/metrics.js';
 import { acceptRequestId, installRequestContext, REQUEST_ID_HEADER } from '../observability/request-context.js';
@@ -48,7 +47,13 @@ export async function createServiceApp<T extends BaseServiceConfig>(
   installRequestContext(fastify);
   fastify.addHook('onResponse', async (request, reply) => {
     pino.info(
-      { requestId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        requestId: request.id,
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request completed',
     );
   });

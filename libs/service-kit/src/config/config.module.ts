@@ -13,9 +13,7 @@ export class ConfigModule {
       module: ConfigModule,
       providers: [
         { provide: schema, useFactory: () => loadConfig(schema) },
-        ...(schema === (BaseServiceConfig as unknown)
-          ? []
-          : [{ provide: BaseServiceConfig, useExisting: schema }]),
+        ...(schema === (BaseServiceConfig as unknown) ? [] : [{ provide: BaseServiceConfig, useExisting: schema }]),
       ],
       exports: [schema, BaseServiceConfig],
     };

@@ -1,11 +1,4 @@
-import {
-  DynamicModule,
-  Global,
-  Inject,
-  Injectable,
-  Module,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { BaseServiceConfig } from '../config/service-config.js';
 import { READINESS_CHECKS, ReadinessCheck } from '../observability/readiness.js';
 import { DatabaseConnection, PrismaAdapter } from './database-connection.js';

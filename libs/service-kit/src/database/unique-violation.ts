@@ -13,7 +13,11 @@ export function postgresErrorCode(error: unknown): string | undefined {
   let e: unknown = error;
   while (e && typeof e === 'object' && !seen.has(e)) {
     seen.add(e);
-    const o = e as { code?: unknown; cause?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } };
+    const o = e as {
+      code?: unknown;
+      cause?: unknown;
+      meta?: { driverAdapterError?: { cause?: { originalCode?: string } } };
+    };
     const original = o.meta?.driverAdapterError?.cause?.originalCode;
     if (typeof original === 'string') return original;
     if (typeof o.code === 'string' && /^[0-9A-Z]{5}$/.test(o.code) && !o.code.startsWith('P')) return o.code;

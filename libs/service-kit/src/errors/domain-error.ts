@@ -22,7 +22,10 @@ export interface FieldViolation {
 }
 
 export class ValidationFailedError extends DomainError {
-  constructor(readonly violations: FieldViolation[], detail?: string) {
+  constructor(
+    readonly violations: FieldViolation[],
+    detail?: string,
+  ) {
     super(
       'VALIDATION_FAILED',
       400,
@@ -59,14 +62,21 @@ export class ResourceNotFoundError extends DomainError {
 }
 
 export class RateLimitedError extends DomainError {
-  constructor(readonly retryAfterSeconds: number, detail = 'Too many attempts; try again later') {
+  constructor(
+    readonly retryAfterSeconds: number,
+    detail = 'Too many attempts; try again later',
+  ) {
     super('RATE_LIMITED', 429, detail, { retryAfterSeconds });
   }
 }
 
 /** A service this one depends on is down, slow or its circuit is open. */
 export class DependencyUnavailableError extends DomainError {
-  constructor(readonly dependency: string, readonly retryAfterSeconds = 5, reason?: string) {
+  constructor(
+    readonly dependency: string,
+    readonly retryAfterSeconds = 5,
+    reason?: string,
+  ) {
     super(
       'DEPENDENCY_UNAVAILABLE',
       503,
@@ -78,11 +88,7 @@ export class DependencyUnavailableError extends DomainError {
 
 export class IdempotencyKeyReusedError extends DomainError {
   constructor() {
-    super(
-      'IDEMPOTENCY_KEY_REUSED',
-      422,
-      'This Idempotency-Key was already used with a different request body',
-    );
+    super('IDEMPOTENCY_KEY_REUSED', 422, 'This Idempotency-Key was already used with a different request body');
   }
 }
 

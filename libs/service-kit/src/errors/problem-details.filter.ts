@@ -37,7 +37,7 @@ export function toProblem(error: unknown): ProblemDocument {
       typeof body === 'string'
         ? body
         : Array.isArray((body as { message?: unknown }).message)
-          ? ((body as { message: string[] }).message).join('; ')
+          ? (body as { message: string[] }).message.join('; ')
           : String((body as { message?: unknown }).message ?? error.message);
     return buildProblem(status, httpCode(status), message);
   }

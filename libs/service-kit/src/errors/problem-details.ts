@@ -49,11 +49,7 @@ export function buildProblem(
   };
 }
 
-export function sendProblem(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  problem: ProblemDocument,
-): void {
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ProblemDocument): void {
   const retryAfter = problem.retryAfterSeconds;
   if (typeof retryAfter === 'number') reply.header('retry-after', String(Math.ceil(retryAfter)));
   void reply

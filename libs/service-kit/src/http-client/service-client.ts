@@ -89,9 +89,7 @@ export class ServiceClient {
       halfOpenAfter: options.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(options.breakerThreshold),
     });
-    this.breaker.onStateChange((state) =>
-      this.logger.warn(`circuit to ${options.name} is now ${CircuitState[state]}`),
-    );
+    this.breaker.onStateChange((state) => this.logger.warn(`circuit to ${options.name} is now ${CircuitState[state]}`));
     const retryPolicy = retry(handleWhen(isTransient), {
       maxAttempts: options.retries,
       backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }),

@@ -46,7 +46,10 @@ export class PinoNestLogger implements LoggerService {
       this.pino[level]({ context, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {
       const { msg, ...fields } = message as Record<string, unknown>;
-      this.pino[level]({ context, ...fields, ...(stack ? { stack } : {}) }, typeof msg === 'string' ? msg : context ?? '');
+      this.pino[level](
+        { context, ...fields, ...(stack ? { stack } : {}) },
+        typeof msg === 'string' ? msg : (context ?? ''),
+      );
     } else {
       this.pino[level]({ context, ...(stack ? { stack } : {}) }, String(message));
     }

@@ -79,7 +79,8 @@ export async function findSchemaDrift(schemaFile: string, session: SqlSession): 
       continue;
     }
     for (const column of cols.keys()) {
-      if (!present.has(`${table}.${column}`)) problems.push(`model ${model}: column "${table}"."${column}" does not exist`);
+      if (!present.has(`${table}.${column}`))
+        problems.push(`model ${model}: column "${table}"."${column}" does not exist`);
     }
   }
   const enumRows = await session.query<{ typname: string; enumlabel: string }>(
@@ -101,7 +102,10 @@ export async function findSchemaDrift(schemaFile: string, session: SqlSession): 
       GROUP BY i.indexrelid, t.relname`,
   );
   const uniqueSets = new Set(
-    indexRows.map((r) => `${r.table_name}:${(Array.isArray(r.columns) ? r.columns : String(r.columns).replace(/[{}]/g, '').split(',')).join(',')}`),
+    indexRows.map(
+      (r) =>
+        `${r.table_name}:${(Array.isArray(r.columns) ? r.columns : String(r.columns).replace(/[{}]/g, '').split(',')).join(',')}`,
+    ),
   );
   for (const u of declared.uniques) {
     if (!uniqueSets.has(`${u.table}:${u.columns.join(',')}`)) {

@@ -64,13 +64,16 @@ export class TestApp {
       payload = JSON.stringify(req.body);
       headers['content-type'] = 'application/json';
     }
-    const res = await this.app.getHttpAdapter().getInstance().inject({
-      method: method as 'GET',
-      url,
-      query: req.query,
-      headers,
-      payload,
-    });
+    const res = await this.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method: method as 'GET',
+        url,
+        query: req.query,
+        headers,
+        payload,
+      });
     let body: unknown = undefined;
     const type = String(res.headers['content-type'] ?? '');
     if (type.includes('json') && res.body) body = JSON.parse(res.body);

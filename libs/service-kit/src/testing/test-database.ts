@@ -52,7 +52,8 @@ async function reachable(url: string, mustBe: boolean): Promise<boolean> {
     await client.connect();
     return true;
   } catch (error) {
-    if (mustBe) throw new Error(`TEST_DATABASE_URL is set but not reachable: ${(error as Error).message}`);
+    if (mustBe)
+      throw new Error(`TEST_DATABASE_URL is set but not reachable: ${(error as Error).message}`, { cause: error });
     return false;
   } finally {
     await client.end().catch(() => undefined);

@@ -28,7 +28,12 @@ export function InstantProperty(options: { description?: string; optional?: bool
 
 /** Money as integer minor units (cents). */
 export function MinorUnitsProperty(options: { description?: string; optional?: boolean } = {}) {
-  const doc = { type: Number, minimum: 0, example: 2500, description: options.description ?? 'Integer minor units (cents)' };
+  const doc = {
+    type: Number,
+    minimum: 0,
+    example: 2500,
+    description: options.description ?? 'Integer minor units (cents)',
+  };
   return applyDecorators(
     ...(options.optional ? [IsOptional(), ApiPropertyOptional(doc)] : [ApiProperty(doc)]),
     IsInt(),
@@ -38,7 +43,10 @@ export function MinorUnitsProperty(options: { description?: string; optional?: b
 }
 
 /** Bounded free text. */
-export function TextProperty(maxLength: number, options: { description?: string; optional?: boolean; example?: string } = {}) {
+export function TextProperty(
+  maxLength: number,
+  options: { description?: string; optional?: boolean; example?: string } = {},
+) {
   const doc = { type: String, maxLength, description: options.description, example: options.example };
   return applyDecorators(
     ...(options.optional ? [IsOptional(), ApiPropertyOptional(doc)] : [ApiProperty(doc)]),
@@ -60,7 +68,7 @@ export class PageQuery {
   @Max(MAX_PAGE_SIZE)
   limit: number = DEFAULT_PAGE_SIZE;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s nextCursor' })
+  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's nextCursor" })
   @IsOptional()
   @IsString()
   @MaxLength(512)

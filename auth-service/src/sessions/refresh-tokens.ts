@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { AuthServiceConfig } from '../config.js';
+import { PrismaClient, RefreshToken } from '../generated/prisma/client.js';
+
+export type RotationOutcome =
+  | { kind: 'rotated'; token: string; userId: string }
+  | { kind: 'unknown' }
+  | { kind: 'expired' }
+  | { kind: 'reused'; userId: string };
+
+/**
+ * Opaque refresh tokens, stored as SHA-256 hashes, grouped in families (one family = one
+ * login). Each use rotates the token; presenting a used or revoked token revokes the family.
+ */
+@Injectable()
+export class RefreshTokens {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly config: AuthServiceConfig,
+  ) {}
+
+  /** Starts a new family (a login or a registration). */
+  async issue(userId: string): Promise<string> {
+    const token = newToken();
+    await this.prisma.refreshToken.create({
+      data: { ...this.row(token, userId), familyId: randomUUID() },
+    });
+    return token;
+  }
+
+  find(token: string): Promise<RefreshToken | null> {
+    return this.prisma.refreshToken.findUnique({ where: { tokenHash: hashToken(token) } });
+  }
+
+  /**
+   * Exchanges `token` for a new one in the same family. The claim is one conditional UPDATE,
+   * so of two concurrent uses exactly one wins; the loser is treated as reuse.
+   */
+  async rotate(token: string): Promise<RotationOutcome> {
+    const current = await this.find(token);
+    if (!current) return { kind: 'unknown' };
+    if (current.usedAt || current.revokedAt) {
+      await this.revokeFamily(current.familyId);
+      return { kind: 'reused', userId: current.userId };
+    }
+    if (current.expiresAt.getTime() <= Date.now()) return { kind: 'expired' };
+    const next = newToken();
+    const claimed = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.refreshToken.updateMany({
+        where: { id: current.id, usedAt: null, revokedAt: null },
+        data: { usedAt: new Date() },
+      });
+      if (count === 0) return false;
+      await tx.refreshToken.create({ data: { ...this.row(next, current.userId), familyId: current.familyId } });
+      return true;
+    });
+    if (!claimed) {
+      await this.revokeFamily(current.familyId);
+      return { kind: 'reused', userId: current.userId };
+    }
+    return { kind: 'rotated', token: next, userId: current.userId };
+  }
+
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.prisma.refreshToken.updateMany({
+      where: { familyId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+  }
+
+  /** Every session of a user (suspension, password change). */
+  async revokeAllOf(userId: string): Promise<number> {
+    const { count } = await this.prisma.refreshToken.updateMany({
+      where: { userId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    return count;
+  }
+
+  private row(token: string, userId: string) {
+    return {
+      id: randomUUID(),
+      tokenHash: hashToken(token),
+      userId,
+      expiresAt: new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000),
+    };
+  }
+}
+
+function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
