@@ -1,0 +1,78 @@
+import { provisionTestDatabase, TestDatabase } from '@cowork/service-kit/testing';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, ServiceProcess } from './service-process.js';
+
+export type ServiceName = 'auth-service' | 'user-service';
+
+/**
+ * A set of real service processes wired to each other as dev.sh wires them: each with its own
+ * fresh database, service-client secrets, the JWKS of the auth-service process.
+ */
+export class Platform {
+  readonly services = new Map<ServiceName, ServiceProcess>();
+  private readonly databases: TestDatabase[] = [];
+  private readonly dataDir = mkdtempSync(join(tmpdir(), 'cowork-e2e-'));
+  private readonly secrets = new Map<string, string>();
+
+  static async start(names: ServiceName[], extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<Platform> {
+    const platform = new Platform();
+    const ports = new Map<ServiceName, number>();
+    for (const name of names) {
+      ports.set(name, await freePort());
+      platform.secrets.set(name, randomBytes(24).toString('base64url'));
+    }
+    const url = (name: ServiceName) => `http://127.0.0.1:${ports.get(name) ?? 1}`;
+    const common = {
+      AUTH_SERVICE_URL: url('auth-service'),
+      AUTH_JWKS_URL: `${url('auth-service')}/.well-known/jwks.json`,
+      USER_SERVICE_URL: url('user-service'),
+      DATA_DIR: platform.dataDir,
+    };
+    for (const name of names) {
+      const db = await provisionTestDatabase(`e2e_${name}`);
+      platform.databases.push(db);
+      const env: Record<string, string> = {
+        ...common,
+        ...db.env,
+        // PGlite keeps its files under DATA_DIR/<service>; give each service its own folder
+        ...(db.kind === 'pglite' ? { DATA_DIR: db.env.DATA_DIR } : {}),
+        SERVICE_CLIENT_ID: name,
+        SERVICE_CLIENT_SECRET: platform.secrets.get(name)!,
+        ...(name === 'auth-service'
+          ? {
+              SERVICE_CLIENTS: [...platform.secrets].map(([id, secret]) => `${id}:${secret}`).join(','),
+              PASSWORD_HASH_COST: '4',
+            }
+          : {}),
+        ...extraEnv[name],
+      };
+      platform.services.set(name, new ServiceProcess(name, ports.get(name)!, env));
+    }
+    try {
+      await Promise.all([...platform.services.values()].map((s) => s.start()));
+    } catch (error) {
+      await platform.stop();
+      throw error;
+    }
+    return platform;
+  }
+
+  service(name: ServiceName): ServiceProcess {
+    const s = this.services.get(name);
+    if (!s) throw new Error(`${name} is not part of this platform`);
+    return s;
+  }
+
+  url(name: ServiceName): string {
+    return this.service(name).url;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.services.values()].map((s) => s.stop()));
+    for (const db of this.databases) await db.drop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
