@@ -11,7 +11,7 @@ import { ServiceMetrics } from '../observability/metrics.js';
 import { acceptRequestId, installRequestContext, REQUEST_ID_HEADER } from '../observability/request-context.js';
 import { createValidationPipe } from '../validation/validation.js';
 import { ApiDocsOptions, setupApiDocs, writeOpenApi } from './openapi.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -93,6 +93,8 @@ export async function runService<T extends BaseServiceConfig>(
   options: ServiceAppOptions<T>,
 ): Promise<INestApplication> {
   try {
+    // a .env file in the working directory fills in what the environment does not set
+    if (existsSync('.env')) process.loadEnvFile('.env');
     const config = loadConfig(options.config);
     const { app } = await createServiceApp(module, options);
     await app.listen({ port: config.PORT, host: config.HOST });

@@ -176,5 +176,7 @@ function describe(errors: ValidationError[], input: Record<string, unknown>): st
 }
 
 function redact(name: string, value: unknown): unknown {
-  return /SECRET|PASSWORD|KEY|TOKEN/i.test(name) ? '***' : value;
+  if (/SECRET|PASSWORD|PRIVATE|KEY|TOKEN|CLIENTS/i.test(name)) return '***';
+  if (typeof value === 'string' && /_URL$/.test(name)) return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  return value;
 }
