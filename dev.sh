@@ -55,7 +55,8 @@ generate() {
 build() {
   say "building..."
   local pkg
-  for pkg in libs/service-kit $(names); do
+  for pkg in libs/*/ $(names); do
+    pkg="${pkg%/}"
     printf '[dev]   build %s\n' "$pkg"
     (cd "$ROOT/$pkg" && npm run build --silent) >"$RUN_DIR/build.log" 2>&1 ||
       { cat "$RUN_DIR/build.log" >&2; die "build of $pkg failed"; }
