@@ -37,7 +37,12 @@ export class TestTokenIssuer {
 
   /** Environment a service needs to trust these tokens. */
   get env(): Record<string, string> {
-    return { AUTH_JWKS_URL: this.jwksUrl, JWT_ISSUER: this.issuer, JWT_AUDIENCE: this.audience };
+    return {
+      AUTH_JWKS_URL: this.jwksUrl,
+      AUTH_SERVICE_URL: this.jwksUrl.replace('/.well-known/jwks.json', ''),
+      JWT_ISSUER: this.issuer,
+      JWT_AUDIENCE: this.audience,
+    };
   }
 
   user(userId: string, role: UserRole = 'MEMBER', overrides: TokenOverrides = {}): Promise<string> {
@@ -90,9 +95,21 @@ export class TestTokenIssuer {
     };
   }
 
+  /** Serves the JWKS, and service tokens to any client (`POST /auth/service-token`), like auth-service. */
   private listen(): Promise<void> {
     this.server = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
+      if (req.method === 'POST' && req.url === '/auth/service-token') {
+        let body = '';
+        req.on('data', (chunk) => (body += chunk));
+        req.on('end', () => {
+          const { clientId } = JSON.parse(body || '{}') as { clientId?: string };
+          void this.service(clientId ?? 'unknown').then((accessToken) =>
+            res.end(JSON.stringify({ accessToken, tokenType: 'Bearer', expiresIn: 900 })),
+          );
+        });
+        return;
+      }
       res.end(JSON.stringify({ keys: [this.publicJwk] }));
     });
     return new Promise((resolve) =>

@@ -1,0 +1,24 @@
+import { AuthModule, DatabaseModule, ServiceModule } from '@cowork/service-kit';
+import { Module } from '@nestjs/common';
+import { fileURLToPath } from 'node:url';
+import { AvailabilityModule } from './availability/availability.module.js';
+import { ClientsModule } from './clients/clients.module.js';
+import { BookingsModule } from './bookings/bookings.module.js';
+import { PrismaClient } from './generated/prisma/client.js';
+import { bookingServiceOptions, SERVICE_NAME } from './service.js';
+
+@Module({
+  imports: [
+    ServiceModule.forRoot({ serviceName: SERVICE_NAME, config: bookingServiceOptions.config }),
+    DatabaseModule.forRoot({
+      serviceName: SERVICE_NAME,
+      client: PrismaClient,
+      migrationsDir: fileURLToPath(new URL('../prisma/migrations', import.meta.url)),
+    }),
+    AuthModule.forRoot(),
+    ClientsModule,
+    BookingsModule,
+    AvailabilityModule,
+  ],
+})
+export class AppModule {}

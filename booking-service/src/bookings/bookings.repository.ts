@@ -1,0 +1,145 @@
+import { afterCursor, isUniqueViolation, KeysetCursor, postgresErrorCode } from '@cowork/service-kit';
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Booking, Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { BookingStatus } from '../generated/prisma/enums.js';
+import { BookingEventType, bookingEventPayload, BOOKING_EVENT_SCHEMA_VERSION } from './booking-events.js';
+import { BookingConflictError } from './bookings.errors.js';
+
+/** Statuses that hold the slot (the exclusion constraint's predicate). */
+export const ACTIVE_STATUSES: BookingStatus[] = [BookingStatus.PENDING, BookingStatus.CONFIRMED];
+
+export type NewBooking = Omit<Prisma.BookingUncheckedCreateInput, 'status' | 'version' | 'createdAt' | 'updatedAt'>;
+
+export interface BookingFilter {
+  userId?: string;
+  workspaceId?: string;
+  status?: BookingStatus;
+  from?: Date;
+  to?: Date;
+}
+
+export type CreateOutcome = { kind: 'created'; booking: Booking } | { kind: 'duplicate-key' };
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Bookings and their outbox. Every state change and its event are written in one transaction;
+ * overlaps are refused by the database (SQLSTATE 23P01), never by a read-then-insert.
+ */
+@Injectable()
+export class BookingsRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  findById(id: string): Promise<Booking | null> {
+    return this.prisma.booking.findUnique({ where: { id } });
+  }
+
+  findByIdempotencyKey(createdBy: string, idempotencyKey: string): Promise<Booking | null> {
+    return this.prisma.booking.findUnique({ where: { createdBy_idempotencyKey: { createdBy, idempotencyKey } } });
+  }
+
+  async create(data: NewBooking, actorId: string): Promise<CreateOutcome> {
+    try {
+      const booking = await this.prisma.$transaction(async (tx) => {
+        const row = await tx.booking.create({ data: { ...data, status: BookingStatus.PENDING } });
+        await this.appendEvent(tx, 'booking.created', row, actorId);
+        return row;
+      });
+      return { kind: 'created', booking };
+    } catch (error) {
+      if (isUniqueViolation(error, ['idempotency_key']) || isUniqueViolation(error, ['idempotencyKey'])) {
+        return { kind: 'duplicate-key' };
+      }
+      throw mapOverlap(error);
+    }
+  }
+
+  /**
+   * Applies `data` if the booking is still at `version` and in one of `from`; the event is written
+   * in the same transaction. null when someone else changed it first.
+   */
+  async transition(
+    booking: Booking,
+    from: BookingStatus[],
+    data: Prisma.BookingUpdateManyMutationInput,
+    event: BookingEventType,
+    actorId: string,
+  ): Promise<Booking | null> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const { count } = await tx.booking.updateMany({
+          where: { id: booking.id, version: booking.version, status: { in: from } },
+          data: { ...data, version: { increment: 1 } },
+        });
+        if (count === 0) return null;
+        const updated = await tx.booking.findUniqueOrThrow({ where: { id: booking.id } });
+        await this.appendEvent(tx, event, updated, actorId, event === 'booking.rescheduled' ? booking : undefined);
+        return updated;
+      });
+    } catch (error) {
+      throw mapOverlap(error);
+    }
+  }
+
+  /** Removes the booking; the event keeps its last state. false when it changed or went first. */
+  async delete(booking: Booking, actorId: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.booking.deleteMany({ where: { id: booking.id, version: booking.version } });
+      if (count === 0) return false;
+      await this.appendEvent(tx, 'booking.deleted', booking, actorId);
+      return true;
+    });
+  }
+
+  /** Newest first; one extra row tells whether there is a next page. */
+  list(filter: BookingFilter, limit: number, cursor?: KeysetCursor): Promise<Booking[]> {
+    return this.prisma.booking.findMany({
+      where: {
+        AND: [
+          afterCursor(cursor),
+          filter.userId ? { userId: filter.userId } : {},
+          filter.workspaceId ? { workspaceId: filter.workspaceId } : {},
+          filter.status ? { status: filter.status } : {},
+          filter.from ? { endTime: { gt: filter.from } } : {},
+          filter.to ? { startTime: { lt: filter.to } } : {},
+        ],
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+    });
+  }
+
+  /** Active bookings of a workspace that overlap [from, to), by start. */
+  activeOverlapping(workspaceId: string, from: Date, to: Date): Promise<Pick<Booking, 'startTime' | 'endTime'>[]> {
+    return this.prisma.booking.findMany({
+      where: { workspaceId, status: { in: ACTIVE_STATUSES }, startTime: { lt: to }, endTime: { gt: from } },
+      select: { startTime: true, endTime: true },
+      orderBy: { startTime: 'asc' },
+    });
+  }
+
+  private async appendEvent(
+    tx: Tx,
+    type: BookingEventType,
+    booking: Booking,
+    actorId: string,
+    previous?: Booking,
+  ): Promise<void> {
+    await tx.outboxEvent.create({
+      data: {
+        id: randomUUID(),
+        type,
+        aggregateId: booking.id,
+        schemaVersion: BOOKING_EVENT_SCHEMA_VERSION,
+        payload: bookingEventPayload(booking, actorId, previous) as unknown as Prisma.InputJsonValue,
+        occurredAt: new Date(),
+      },
+    });
+  }
+}
+
+/** SQLSTATE 23P01 (exclusion_violation) from bookings_no_overlap is a booking conflict. */
+function mapOverlap(error: unknown): unknown {
+  return postgresErrorCode(error) === '23P01' ? new BookingConflictError() : error;
+}

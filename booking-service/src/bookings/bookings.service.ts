@@ -1,0 +1,282 @@
+import {
+  decodeCursor,
+  ForbiddenError,
+  IdempotencyKeyReusedError,
+  isAdmin,
+  Page,
+  toPage,
+  UserPrincipal,
+} from '@cowork/service-kit';
+import { checkBookingRules, priceForRange } from '@cowork/workspace-rules';
+import { Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { BookingUser, UserClient } from '../clients/user.client.js';
+import { Workspace, WorkspaceClient } from '../clients/workspace.client.js';
+import type { Booking } from '../generated/prisma/client.js';
+import { BookingStatus } from '../generated/prisma/enums.js';
+import {
+  BookingConflictError,
+  BookingModifiedError,
+  BookingNotFoundError,
+  BookingRuleError,
+  IdempotencyKeyRequiredError,
+  InvalidBookingStateError,
+  InvalidTimeRangeError,
+  StartInPastError,
+} from './bookings.errors.js';
+import { ACTIVE_STATUSES, BookingsRepository } from './bookings.repository.js';
+import { BookingDto } from './dto/booking.dto.js';
+import {
+  CreateBookingDto,
+  IDEMPOTENCY_KEY_PATTERN,
+  ListBookingsQuery,
+  RescheduleBookingDto,
+} from './dto/booking-requests.dto.js';
+
+export interface TimeRange {
+  start: Date;
+  end: Date;
+}
+
+export interface CreateResult {
+  booking: BookingDto;
+  /** true when this was a replay of an earlier request with the same Idempotency-Key */
+  replayed: boolean;
+}
+
+/** A version conflict is retried this many times before the client hears BOOKING_MODIFIED. */
+const MAX_ATTEMPTS = 3;
+
+@Injectable()
+export class BookingsService {
+  constructor(
+    private readonly bookings: BookingsRepository,
+    private readonly users: UserClient,
+    private readonly workspaces: WorkspaceClient,
+  ) {}
+
+  /**
+   * Idempotent on (caller, Idempotency-Key): the same key and body return the booking made the
+   * first time; the same key with another body is 422. Validation happens before anything is
+   * written, so an unavailable dependency leaves no row behind.
+   */
+  async create(
+    principal: UserPrincipal,
+    input: CreateBookingDto,
+    idempotencyKey: string | undefined,
+  ): Promise<CreateResult> {
+    if (!idempotencyKey || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) throw new IdempotencyKeyRequiredError();
+    const userId = input.userId ?? principal.userId;
+    if (userId !== principal.userId && !isAdmin(principal))
+      throw new ForbiddenError('Only admins may book for another user');
+    const range = parseRange(input.startTime, input.endTime);
+    const attendees = input.attendees ?? 1;
+    const requestHash = fingerprint({
+      userId,
+      workspaceId: input.workspaceId,
+      range,
+      attendees,
+      paymentMethod: input.paymentMethod,
+    });
+
+    const earlier = await this.bookings.findByIdempotencyKey(principal.userId, idempotencyKey);
+    if (earlier) return replay(earlier, requestHash);
+    if (range.start.getTime() < Date.now()) throw new StartInPastError();
+
+    const { user, workspace } = await this.checkRequest(userId, input.workspaceId, range, attendees);
+    const outcome = await this.bookings
+      .create(
+        {
+          id: randomUUID(),
+          userId,
+          workspaceId: workspace.id,
+          startTime: range.start,
+          endTime: range.end,
+          attendees,
+          priceCents: priceForRange(workspace.hourlyRateCents, range.start, range.end),
+          currency: workspace.currency,
+          createdBy: principal.userId,
+          idempotencyKey,
+          requestHash,
+          userEmail: user.email,
+          userFullName: user.fullName,
+          workspaceName: workspace.name,
+          workspaceTimezone: workspace.timezone,
+        },
+        principal.userId,
+      )
+      .catch((error: unknown) => {
+        if (error instanceof BookingConflictError) return { kind: 'conflict' as const };
+        throw error;
+      });
+    if (outcome.kind === 'created') return { booking: BookingDto.from(outcome.booking), replayed: false };
+    // A concurrent twin with the same key got there first (its insert may even have taken the
+    // slot before our key check ran): answer as its replay. Otherwise it is a real overlap.
+    const twin = await this.bookings.findByIdempotencyKey(principal.userId, idempotencyKey);
+    if (twin) return replay(twin, requestHash);
+    throw new BookingConflictError();
+  }
+
+  async get(principal: UserPrincipal, id: string): Promise<BookingDto> {
+    return BookingDto.from(await this.visibleTo(principal, id));
+  }
+
+  async list(principal: UserPrincipal, query: ListBookingsQuery): Promise<Page<BookingDto>> {
+    const userId = isAdmin(principal) ? query.userId : principal.userId;
+    if (!isAdmin(principal) && query.userId && query.userId !== principal.userId) {
+      throw new ForbiddenError('Members can list only their own bookings');
+    }
+    const rows = await this.bookings.list(
+      {
+        userId,
+        workspaceId: query.workspaceId,
+        status: query.status,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+      },
+      query.limit,
+      decodeCursor(query.cursor),
+    );
+    return toPage(rows, query.limit, BookingDto.from);
+  }
+
+  /** PENDING -> CONFIRMED. Idempotent: confirming a confirmed booking returns it unchanged. */
+  confirm(principal: UserPrincipal, id: string): Promise<BookingDto> {
+    return this.change(principal, id, async (booking) => {
+      if (booking.status === BookingStatus.CONFIRMED) return booking;
+      if (booking.status !== BookingStatus.PENDING) throw new InvalidBookingStateError(booking.status, 'confirmed');
+      return this.bookings.transition(
+        booking,
+        [BookingStatus.PENDING],
+        { status: BookingStatus.CONFIRMED, confirmedAt: new Date() },
+        'booking.confirmed',
+        principal.userId,
+      );
+    });
+  }
+
+  /** Frees the slot. Idempotent: cancelling a cancelled booking returns it unchanged. */
+  cancel(principal: UserPrincipal, id: string): Promise<BookingDto> {
+    return this.change(principal, id, async (booking) => {
+      if (booking.status === BookingStatus.CANCELLED) return booking;
+      if (!ACTIVE_STATUSES.includes(booking.status)) throw new InvalidBookingStateError(booking.status, 'cancelled');
+      return this.bookings.transition(
+        booking,
+        ACTIVE_STATUSES,
+        { status: BookingStatus.CANCELLED, cancelledAt: new Date() },
+        'booking.cancelled',
+        principal.userId,
+      );
+    });
+  }
+
+  /**
+   * New times, same checks as a new booking, one atomic UPDATE: the exclusion constraint compares
+   * the new range with every other active booking (never with the booking itself).
+   * Idempotent: asking for the times it already has changes nothing.
+   */
+  reschedule(principal: UserPrincipal, id: string, input: RescheduleBookingDto): Promise<BookingDto> {
+    return this.change(principal, id, async (booking) => {
+      if (!ACTIVE_STATUSES.includes(booking.status)) throw new InvalidBookingStateError(booking.status, 'rescheduled');
+      const range = parseRange(
+        input.startTime ?? booking.startTime.toISOString(),
+        input.endTime ?? booking.endTime.toISOString(),
+      );
+      if (range.start.getTime() === booking.startTime.getTime() && range.end.getTime() === booking.endTime.getTime()) {
+        return booking;
+      }
+      if (range.start.getTime() < Date.now()) throw new StartInPastError();
+      const { workspace } = await this.checkRequest(booking.userId, booking.workspaceId, range, booking.attendees);
+      return this.bookings.transition(
+        booking,
+        ACTIVE_STATUSES,
+        {
+          startTime: range.start,
+          endTime: range.end,
+          priceCents: priceForRange(workspace.hourlyRateCents, range.start, range.end),
+        },
+        'booking.rescheduled',
+        principal.userId,
+      );
+    });
+  }
+
+  /** Admin only; only a booking that is cancelled or was never confirmed (it holds no money). */
+  async delete(principal: UserPrincipal, id: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const booking = await this.visibleTo(principal, id);
+      if (booking.status !== BookingStatus.CANCELLED && booking.status !== BookingStatus.PENDING) {
+        throw new InvalidBookingStateError(booking.status, 'deleted');
+      }
+      if (await this.bookings.delete(booking, principal.userId)) return;
+      if (attempt >= MAX_ATTEMPTS) throw new BookingModifiedError();
+    }
+  }
+
+  /** The user may book and the workspace's rules accept the request. Both asked at once. */
+  private async checkRequest(
+    userId: string,
+    workspaceId: string,
+    range: TimeRange,
+    attendees: number,
+  ): Promise<{ user: BookingUser; workspace: Workspace }> {
+    const [user, workspace] = await Promise.all([this.users.activeUser(userId), this.workspaces.get(workspaceId)]);
+    const breach = checkBookingRules(workspace, { ...range, attendees });
+    if (breach) throw new BookingRuleError(breach);
+    return { user, workspace };
+  }
+
+  /** Members see only their own bookings; to them, anyone else's does not exist. */
+  private async visibleTo(principal: UserPrincipal, id: string): Promise<Booking> {
+    const booking = await this.bookings.findById(id);
+    if (!booking || (!isAdmin(principal) && booking.userId !== principal.userId)) throw new BookingNotFoundError(id);
+    return booking;
+  }
+
+  /** Read, decide, write at the version read; on a concurrent change, read again. */
+  private async change(
+    principal: UserPrincipal,
+    id: string,
+    apply: (booking: Booking) => Promise<Booking | null>,
+  ): Promise<BookingDto> {
+    for (let attempt = 1; ; attempt++) {
+      const booking = await this.visibleTo(principal, id);
+      const result = await apply(booking);
+      if (result) return BookingDto.from(result);
+      if (attempt >= MAX_ATTEMPTS) throw new BookingModifiedError();
+    }
+  }
+}
+
+export function parseRange(startTime: string, endTime: string): TimeRange {
+  const start = new Date(startTime);
+  const end = new Date(endTime);
+  if (start.getTime() % 60_000 !== 0 || end.getTime() % 60_000 !== 0) {
+    throw new InvalidTimeRangeError('startTime and endTime must be on whole minutes');
+  }
+  if (end <= start) throw new InvalidTimeRangeError('endTime must be after startTime');
+  return { start, end };
+}
+
+function fingerprint(request: {
+  userId: string;
+  workspaceId: string;
+  range: TimeRange;
+  attendees: number;
+  paymentMethod?: string;
+}): string {
+  const canonical = JSON.stringify([
+    request.userId,
+    request.workspaceId.toLowerCase(),
+    request.range.start.toISOString(),
+    request.range.end.toISOString(),
+    request.attendees,
+    request.paymentMethod ?? null,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function replay(earlier: Booking, requestHash: string): CreateResult {
+  if (earlier.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+  return { booking: BookingDto.from(earlier), replayed: true };
+}
