@@ -14,7 +14,9 @@ describe('user-service configuration', () => {
   });
 
   it('refuses a malformed variable, naming it', () => {
-    expect(() => loadConfig(UserServiceConfig, { PORT: 'eighty', DATABASE_URL: 'mysql://x' })).toThrow(ConfigurationError);
+    expect(() => loadConfig(UserServiceConfig, { PORT: 'eighty', DATABASE_URL: 'mysql://x' })).toThrow(
+      ConfigurationError,
+    );
     try {
       loadConfig(UserServiceConfig, { PORT: 'eighty', DATABASE_URL: 'mysql://x' });
     } catch (error) {

@@ -4,6 +4,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import type { FastifyReply } from 'fastify';
 import { CreateProfileDto } from './dto/user-requests.dto.js';
 import { UserDto } from './dto/user.dto.js';
+import { ApiUserIdParam } from './user-id.param.js';
 import { UsersService } from './users.service.js';
 
 /** Called by auth-service only (service tokens). */
@@ -34,6 +35,7 @@ export class InternalUsersController {
     summary: 'Remove a profile whose registration failed (compensation)',
     description: 'Idempotent: deleting a profile that does not exist also answers 204.',
   })
+  @ApiUserIdParam()
   @ApiNoContentResponse()
   async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
     await this.users.deleteProfile(id);

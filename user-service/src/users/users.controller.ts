@@ -4,6 +4,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nest
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ChangeRoleDto, ChangeStatusDto, ListUsersQuery, UpdateMyProfileDto } from './dto/user-requests.dto.js';
 import { UserDto, UserPageDto } from './dto/user.dto.js';
+import { ApiUserIdParam } from './user-id.param.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
@@ -15,6 +16,7 @@ export class UsersController {
   @Authenticated()
   @ApiOperation({ summary: "The signed-in user's profile" })
   @ApiOkResponse({ type: UserDto })
+  @ApiProblem(403, 'Service tokens have no profile (FORBIDDEN)')
   @ApiProblem(404, 'No profile for this user (USER_NOT_FOUND)')
   me(@CurrentPrincipal() principal: UserPrincipal): Promise<UserDto> {
     return this.users.get(principal.userId);
@@ -24,6 +26,7 @@ export class UsersController {
   @Authenticated()
   @ApiOperation({ summary: "Change the signed-in user's full name. Idempotent: repeating it changes nothing more." })
   @ApiOkResponse({ type: UserDto })
+  @ApiProblem(403, 'Service tokens have no profile (FORBIDDEN)')
   @ApiProblem(404, 'No profile for this user (USER_NOT_FOUND)')
   updateMe(@CurrentPrincipal() principal: UserPrincipal, @Body() body: UpdateMyProfileDto): Promise<UserDto> {
     return this.users.updateFullName(principal.userId, body.fullName);
@@ -40,6 +43,7 @@ export class UsersController {
   @Get(':id')
   @UsersOrServices()
   @ApiOperation({ summary: 'One profile: the user themself, an admin, or a service token' })
+  @ApiUserIdParam()
   @ApiOkResponse({ type: UserDto })
   @ApiProblem(404, 'No such user, or not yours to see (USER_NOT_FOUND)')
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<UserDto> {
@@ -49,6 +53,7 @@ export class UsersController {
   @Patch(':id/role')
   @Roles('ADMIN')
   @ApiOperation({ summary: "Set a user's role (admin). Idempotent. The last active admin cannot be demoted." })
+  @ApiUserIdParam()
   @ApiOkResponse({ type: UserDto })
   @ApiProblem(404, 'No such user (USER_NOT_FOUND)')
   @ApiProblem(409, 'Would leave the platform without an active admin (LAST_ADMIN)')
@@ -63,6 +68,7 @@ export class UsersController {
       'Suspend or reactivate a user (admin). Idempotent. A suspended user cannot log in or refresh; ' +
       'access tokens already issued stay valid until they expire (15 minutes at most).',
   })
+  @ApiUserIdParam()
   @ApiOkResponse({ type: UserDto })
   @ApiProblem(404, 'No such user (USER_NOT_FOUND)')
   @ApiProblem(409, 'Would leave the platform without an active admin (LAST_ADMIN)')

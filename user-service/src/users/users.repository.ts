@@ -10,6 +10,15 @@ export interface UserFilter {
   status?: UserStatus;
 }
 
+/**
+ * Prisma passes `contains` into LIKE/ILIKE without escaping, so `%` or `_` in a search term
+ * would be wildcards (a search for "_" matched every user). Escape them, and the escape
+ * character itself, so the term is matched literally.
+ */
+export function escapeLikePattern(term: string): string {
+  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /** Serialises role/status changes so "at least one active admin" holds under concurrency. */
 const ADMIN_CHANGE_LOCK = 4_210_001;
 
@@ -39,16 +48,17 @@ export class UsersRepository {
 
   /** Newest first, keyset-paginated; fetches one extra row to know whether there is a next page. */
   list(filter: UserFilter, limit: number, cursor?: KeysetCursor): Promise<UserProfile[]> {
+    const search = filter.search ? escapeLikePattern(filter.search) : undefined;
     const where: Prisma.UserProfileWhereInput = {
       AND: [
         afterCursor(cursor),
         filter.role ? { role: filter.role } : {},
         filter.status ? { status: filter.status } : {},
-        filter.search
+        search
           ? {
               OR: [
-                { email: { contains: filter.search, mode: 'insensitive' } },
-                { fullName: { contains: filter.search, mode: 'insensitive' } },
+                { email: { contains: search, mode: 'insensitive' } },
+                { fullName: { contains: search, mode: 'insensitive' } },
               ],
             }
           : {},

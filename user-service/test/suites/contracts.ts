@@ -1,0 +1,172 @@
+import { DatabaseConnection } from '@cowork/service-kit';
+import { findSchemaDrift, openApiDrift } from '@cowork/service-kit/testing';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserServiceHarness } from '../support/harness.js';
+
+const SCHEMA = fileURLToPath(new URL('../../prisma/schema.prisma', import.meta.url));
+const OPENAPI = fileURLToPath(new URL('../../openapi.json', import.meta.url));
+
+/** The parts of an OpenAPI operation these tests read. */
+interface DocOperation {
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+  security?: unknown;
+  parameters?: { name: string; in: string; schema?: Record<string, unknown> }[];
+}
+
+/**
+ * Every route the service serves, with every status it can answer. 400 and 500 are global
+ * (malformed input, unexpected errors); 401/403 come from the auth decorators.
+ */
+const ROUTES: { method: string; path: string; responses: number[]; auth: boolean; ok?: string }[] = [
+  { method: 'get', path: '/health/live', responses: [200, 400, 500], auth: false },
+  { method: 'get', path: '/health/ready', responses: [200, 400, 500, 503], auth: false },
+  { method: 'get', path: '/metrics', responses: [200, 400, 500], auth: false },
+  { method: 'get', path: '/users/me', responses: [200, 400, 401, 403, 404, 500], auth: true, ok: 'UserDto' },
+  { method: 'patch', path: '/users/me', responses: [200, 400, 401, 403, 404, 500], auth: true, ok: 'UserDto' },
+  { method: 'get', path: '/users', responses: [200, 400, 401, 403, 500], auth: true, ok: 'UserPageDto' },
+  { method: 'get', path: '/users/{id}', responses: [200, 400, 401, 404, 500], auth: true, ok: 'UserDto' },
+  {
+    method: 'patch',
+    path: '/users/{id}/role',
+    responses: [200, 400, 401, 403, 404, 409, 500],
+    auth: true,
+    ok: 'UserDto',
+  },
+  {
+    method: 'patch',
+    path: '/users/{id}/status',
+    responses: [200, 400, 401, 403, 404, 409, 500],
+    auth: true,
+    ok: 'UserDto',
+  },
+  {
+    method: 'post',
+    path: '/internal/users',
+    responses: [200, 201, 400, 401, 403, 409, 500],
+    auth: true,
+    ok: 'UserDto',
+  },
+  { method: 'delete', path: '/internal/users/{id}', responses: [204, 400, 401, 403, 500], auth: true },
+];
+
+/** schema.prisma against the migrated database; the code's OpenAPI document against openapi.json. */
+export function contractsSuite(h: UserServiceHarness): void {
+  describe('contracts: database schema and OpenAPI document', () => {
+    async function drift(schemaFile: string): Promise<string[]> {
+      const session = await h.app.app.get(DatabaseConnection).session();
+      try {
+        return await findSchemaDrift(schemaFile, session);
+      } finally {
+        await session.release();
+      }
+    }
+
+    describe('schema.prisma and the migrations', () => {
+      it('agree: every model, field, enum and unique index exists in the freshly migrated database', async () => {
+        expect(await drift(SCHEMA)).toEqual([]);
+      });
+
+      it('would be caught disagreeing (a field, an enum value and a unique index the migrations lack)', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'user-service-drift-'));
+        try {
+          const changed = readFileSync(SCHEMA, 'utf8')
+            .replace('  SUSPENDED\n', '  SUSPENDED\n  DELETED\n')
+            .replace('  @@map("user_profiles")', '  nickname String? @unique\n\n  @@map("user_profiles")');
+          const file = join(dir, 'schema.prisma');
+          writeFileSync(file, changed);
+          const problems = await drift(file);
+          expect(problems).toEqual(
+            expect.arrayContaining([
+              expect.stringContaining('nickname'),
+              expect.stringContaining('UserStatus lacks value DELETED'),
+              expect.stringMatching(/nickname @unique: no unique index/),
+            ]),
+          );
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+
+      it('records the applied migrations the way Prisma does', async () => {
+        const rows = await h.sql<{ migration_name: string; finished_at: unknown; checksum: string }>(
+          'SELECT migration_name, finished_at, checksum FROM _prisma_migrations ORDER BY migration_name',
+        );
+        expect(rows.map((r) => r.migration_name)).toEqual(['20261125000000_init']);
+        expect(rows[0]!.finished_at).not.toBeNull();
+        expect(rows[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
+      });
+    });
+
+    describe('openapi.json', () => {
+      const operation = (path: string, method: string) =>
+        (h.app.openApi.paths[path] as unknown as Record<string, DocOperation>)[method]!;
+
+      it('is committed and matches what the code generates (else: npm run build && npm run openapi)', () => {
+        expect(openApiDrift(h.app.openApi, OPENAPI)).toBeUndefined();
+      });
+
+      it('lists exactly the routes the service serves', () => {
+        const documented = Object.entries(h.app.openApi.paths).flatMap(([path, item]) =>
+          Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`),
+        );
+        expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort());
+        const fastify = h.app.app.getHttpAdapter().getInstance();
+        const unserved = ROUTES.filter(
+          (r) => !fastify.hasRoute({ method: r.method.toUpperCase() as 'GET', url: r.path.replace('{id}', ':id') }),
+        );
+        expect(unserved).toEqual([]);
+      });
+
+      it.each(ROUTES)('documents $method $path with its responses, security and body schema', (route) => {
+        const op = operation(route.path, route.method);
+        expect(Object.keys(op.responses).map(Number).sort()).toEqual([...route.responses].sort());
+        if (route.auth) expect(op.security).toEqual([{ bearer: [] }]);
+        else expect(op.security).toBeUndefined();
+        if (route.ok) {
+          const success = op.responses[route.responses.find((s) => s < 300)!];
+          expect(success?.content?.['application/json']?.schema?.$ref).toBe(`#/components/schemas/${route.ok}`);
+        }
+        for (const status of [400, 404, 409, 500].filter((s) => route.responses.includes(s))) {
+          expect(op.responses[status]?.content?.['application/problem+json']?.schema?.$ref).toBe(
+            '#/components/schemas/ProblemDto',
+          );
+        }
+        for (const param of op.parameters ?? []) {
+          if (param.in === 'path') expect(param.schema).toMatchObject({ type: 'string', format: 'uuid' });
+        }
+      });
+
+      it('documents the profile shape of GET /users/me and the list query of GET /users', () => {
+        const schemas = h.app.openApi.components!.schemas as Record<string, { required: string[]; enum: string[] }>;
+        expect(schemas.UserDto.required.sort()).toEqual([
+          'createdAt',
+          'email',
+          'fullName',
+          'id',
+          'role',
+          'status',
+          'updatedAt',
+        ]);
+        expect(schemas.UserRole.enum).toEqual(['MEMBER', 'ADMIN']);
+        expect(schemas.UserStatus.enum).toEqual(['ACTIVE', 'SUSPENDED']);
+        const list = operation('/users', 'get');
+        expect((list.parameters ?? []).map((p) => p.name).sort()).toEqual([
+          'cursor',
+          'limit',
+          'role',
+          'search',
+          'status',
+        ]);
+      });
+
+      it('is served at /api/docs-json exactly as generated', async () => {
+        const res = await h.app.get('/api/docs-json');
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual(JSON.parse(JSON.stringify(h.app.openApi)));
+      });
+    });
+  });
+}
