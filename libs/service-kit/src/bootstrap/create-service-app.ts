@@ -61,6 +61,9 @@ export async function createServiceApp<T extends BaseServiceConfig>(
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoNestLogger(pino),
     bufferLogs: false,
+    // a module that fails to start (bad migration, missing provider) rejects instead of exiting
+    // the process: runService() reports it and exits, TestApp.start() fails the test
+    abortOnError: false,
   });
   app.get(ServiceMetrics).instrument(fastify);
   await app.register(helmet, {

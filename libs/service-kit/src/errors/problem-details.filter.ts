@@ -31,6 +31,9 @@ export function toProblem(error: unknown): ProblemDocument {
     return buildProblem(error.status, error.code, error.message, error.extensions);
   }
   if (error instanceof HttpException) {
+    // Nest wraps Fastify's own 4xx errors (body parsing, limits) in an HttpException; keep their codes
+    const wrapped = fastifyProblem(error.cause);
+    if (wrapped) return wrapped;
     const status = error.getStatus();
     const body = error.getResponse();
     const message =
