@@ -1,4 +1,4 @@
-import { afterCursor, KeysetCursor } from '@cowork/service-kit';
+import { afterCursor, containsText, KeysetCursor } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { PrismaClient, UserProfile } from '../generated/prisma/client.js';
 import { Prisma } from '../generated/prisma/client.js';
@@ -8,15 +8,6 @@ export interface UserFilter {
   search?: string;
   role?: UserRole;
   status?: UserStatus;
-}
-
-/**
- * Prisma passes `contains` into LIKE/ILIKE without escaping, so `%` or `_` in a search term
- * would be wildcards (a search for "_" matched every user). Escape them, and the escape
- * character itself, so the term is matched literally.
- */
-export function escapeLikePattern(term: string): string {
-  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** Serialises role/status changes so "at least one active admin" holds under concurrency. */
@@ -48,19 +39,13 @@ export class UsersRepository {
 
   /** Newest first, keyset-paginated; fetches one extra row to know whether there is a next page. */
   list(filter: UserFilter, limit: number, cursor?: KeysetCursor): Promise<UserProfile[]> {
-    const search = filter.search ? escapeLikePattern(filter.search) : undefined;
     const where: Prisma.UserProfileWhereInput = {
       AND: [
         afterCursor(cursor),
         filter.role ? { role: filter.role } : {},
         filter.status ? { status: filter.status } : {},
-        search
-          ? {
-              OR: [
-                { email: { contains: search, mode: 'insensitive' } },
-                { fullName: { contains: search, mode: 'insensitive' } },
-              ],
-            }
+        filter.search
+          ? { OR: [{ email: containsText(filter.search) }, { fullName: containsText(filter.search) }] }
           : {},
       ],
     };

@@ -1,12 +1,11 @@
 import type { Principal } from '@cowork/service-kit';
-import { DomainError, ValidationFailedError } from '@cowork/service-kit';
+import { DomainError } from '@cowork/service-kit';
 import { randomUUID } from 'node:crypto';
 import type { UserProfile } from '../generated/prisma/client.js';
 import { UserRole, UserStatus } from '../generated/prisma/enums.js';
 import { CreateProfileDto, ListUsersQuery } from './dto/user-requests.dto.js';
 import type { UserFilter, UsersRepository } from './users.repository.js';
-import { escapeLikePattern } from './users.repository.js';
-import { decodeListCursor, UsersService } from './users.service.js';
+import { UsersService } from './users.service.js';
 
 type RepositoryContract = { [K in keyof UsersRepository]: UsersRepository[K] };
 
@@ -279,38 +278,5 @@ describe('UsersService', () => {
       const all = await users.list(Object.assign(new ListUsersQuery(), { limit: 3 }));
       expect(all.nextCursor).toBeNull();
     });
-  });
-});
-
-describe('decodeListCursor', () => {
-  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-  it('accepts a cursor as the service writes it, and no cursor at all', () => {
-    const cursor = { createdAt: '2026-01-01T10:00:00.123Z', id: randomUUID() };
-    expect(decodeListCursor(encode(cursor))).toEqual(cursor);
-    expect(decodeListCursor(undefined)).toBeUndefined();
-  });
-
-  it.each([
-    ['a non-UUID id', { createdAt: '2026-01-01T10:00:00.123Z', id: "1' OR '1'='1" }],
-    ['a year PostgreSQL cannot store', { createdAt: '-271821-04-20T00:00:00.000Z', id: randomUUID() }],
-    ['a numeric instant', { createdAt: 0, id: randomUUID() }],
-    ['garbage', 'not even an object'],
-  ])('rejects %s as a VALIDATION_FAILED on cursor', (_what, value) => {
-    let error: unknown;
-    try {
-      decodeListCursor(encode(value));
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ValidationFailedError);
-    expect((error as ValidationFailedError).violations[0]!.field).toBe('cursor');
-  });
-});
-
-describe('escapeLikePattern', () => {
-  it('escapes LIKE wildcards and the escape character so a search matches literally', () => {
-    expect(escapeLikePattern('100%_a\\b')).toBe('100\\%\\_a\\\\b');
-    expect(escapeLikePattern('plain text')).toBe('plain text');
   });
 });

@@ -1,15 +1,5 @@
-import {
-  decodeCursor,
-  isAdmin,
-  isUniqueViolation,
-  KeysetCursor,
-  Page,
-  Principal,
-  toPage,
-  ValidationFailedError,
-} from '@cowork/service-kit';
+import { decodeCursor, isAdmin, isUniqueViolation, Page, Principal, toPage } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
-import { isUUID } from 'class-validator';
 import { UserRole, UserStatus } from '../generated/prisma/enums.js';
 import { CreateProfileDto, ListUsersQuery } from './dto/user-requests.dto.js';
 import { UserDto } from './dto/user.dto.js';
@@ -42,7 +32,7 @@ export class UsersService {
     const rows = await this.users.list(
       { search: query.search, role: query.role, status: query.status },
       query.limit,
-      decodeListCursor(query.cursor),
+      decodeCursor(query.cursor),
     );
     return toPage(rows, query.limit, UserDto.from);
   }
@@ -93,20 +83,4 @@ export class UsersService {
     if (wouldRemoveLastAdmin) throw new LastAdminError();
     return UserDto.from(updated);
   }
-}
-
-/** An instant exactly as `toPage` writes it (Date#toISOString), so always one PostgreSQL can hold. */
-const CURSOR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/**
- * The kit's decodeCursor accepts any string id and any instant Date.parse reads; a hand-made
- * cursor with a non-UUID id or a year PostgreSQL cannot store then failed in the database (500).
- * Only cursors shaped like the ones this service hands out get through.
- */
-export function decodeListCursor(raw: string | undefined): KeysetCursor | undefined {
-  const cursor = decodeCursor(raw);
-  if (cursor && !(isUUID(cursor.id) && typeof cursor.createdAt === 'string' && CURSOR_INSTANT.test(cursor.createdAt))) {
-    throw ValidationFailedError.forField('cursor', 'cursor is not a valid page cursor');
-  }
-  return cursor;
 }

@@ -3,3 +3,4 @@ export * from './database.module.js';
 export * from './migrations.js';
 export * from './sql-session.js';
 export * from './unique-violation.js';
+export * from './text-search.js';

@@ -40,6 +40,9 @@ describe('keyset pagination cursors', () => {
     ['JSON null', Buffer.from('null').toString('base64url')],
     ['an object without an id', encodeCursor({ createdAt: '2026-01-05T10:00:00Z' } as never)],
     ['an object with an unparseable createdAt', encodeCursor({ createdAt: 'yesterday', id: 'x' })],
+    ['a non-UUID id', encodeCursor({ createdAt: '2026-01-05T10:00:00.000Z', id: "1' OR '1'='1" })],
+    ['a year PostgreSQL cannot store', encodeCursor({ createdAt: '-271821-04-20T00:00:00.000Z', id: row(1).id })],
+    ['a numeric instant', encodeCursor({ createdAt: 0, id: row(1).id } as never)],
   ])('rejects %s as a VALIDATION_FAILED on the cursor field', (_label, raw) => {
     expectCursorRejected(raw);
   });

@@ -14,6 +14,9 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function encodeCursor(cursor: KeysetCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
@@ -22,7 +25,15 @@ export function decodeCursor(raw: string | undefined): KeysetCursor | undefined 
   if (!raw) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as KeysetCursor;
-    if (typeof parsed.id === 'string' && !Number.isNaN(Date.parse(parsed.createdAt))) return parsed;
+    // only what encodeCursor writes: a UUID and an ISO instant (anything else would reach SQL)
+    if (
+      typeof parsed.id === 'string' &&
+      UUID.test(parsed.id) &&
+      typeof parsed.createdAt === 'string' &&
+      ISO_INSTANT.test(parsed.createdAt)
+    ) {
+      return parsed;
+    }
   } catch {
     // fall through to the validation error
   }

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsISO8601, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** A UUID field (validation + OpenAPI in one). */
 export function UuidProperty(options: { description?: string; optional?: boolean } = {}) {
@@ -42,7 +42,11 @@ export function MinorUnitsProperty(options: { description?: string; optional?: b
   );
 }
 
-/** Bounded free text. */
+/** Text carries no control characters: PostgreSQL cannot store NUL, and none belongs in a name. */
+export const NoControlCharacters = () =>
+  Matches(/^[^\p{Cc}]*$/u, { message: '$property must not contain control characters' });
+
+/** Bounded free text without control characters. */
 export function TextProperty(
   maxLength: number,
   options: { description?: string; optional?: boolean; example?: string } = {},
@@ -52,6 +56,7 @@ export function TextProperty(
     ...(options.optional ? [IsOptional(), ApiPropertyOptional(doc)] : [ApiProperty(doc)]),
     IsString(),
     MaxLength(maxLength),
+    NoControlCharacters(),
   );
 }
 

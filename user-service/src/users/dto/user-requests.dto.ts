@@ -1,23 +1,16 @@
-import { PageQuery, TextProperty, UuidProperty } from '@cowork/service-kit';
+import { NoControlCharacters, PageQuery, TextProperty, UuidProperty } from '@cowork/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsEnum, IsNotEmpty, IsOptional, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsEnum, IsNotEmpty, IsOptional, MaxLength } from 'class-validator';
 import { UserRole, UserStatus } from '../../generated/prisma/enums.js';
 
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
-
-/**
- * Names and search terms carry no control characters. PostgreSQL cannot store NUL (U+0000) in
- * text at all, so without this a NUL in a body or query string reached the database and was a 500.
- */
-const noControlCharacters = () =>
-  Matches(/^[^\p{Cc}]*$/u, { message: '$property must not contain control characters' });
 
 export class UpdateMyProfileDto {
   @TextProperty(200, { example: 'Ada King' })
   @trim()
   @IsNotEmpty()
-  @noControlCharacters()
+  @NoControlCharacters()
   fullName: string;
 }
 
@@ -38,7 +31,7 @@ export class ListUsersQuery extends PageQuery {
   @IsOptional()
   @trim()
   @MaxLength(100)
-  @noControlCharacters()
+  @NoControlCharacters()
   search?: string;
 
   @ApiPropertyOptional({ enum: UserRole, enumName: 'UserRole' })
@@ -66,7 +59,7 @@ export class CreateProfileDto {
   @TextProperty(200, { example: 'Ada Lovelace' })
   @trim()
   @IsNotEmpty()
-  @noControlCharacters()
+  @NoControlCharacters()
   fullName: string;
 
   @ApiPropertyOptional({ enum: UserRole, enumName: 'UserRole', default: UserRole.MEMBER })
