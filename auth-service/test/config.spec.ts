@@ -14,7 +14,9 @@ describe('auth-service configuration', () => {
   });
 
   it('refuses a malformed variable, naming it', () => {
-    expect(() => loadConfig(AuthServiceConfig, { PORT: 'eighty', DATABASE_URL: 'mysql://x' })).toThrow(ConfigurationError);
+    expect(() => loadConfig(AuthServiceConfig, { PORT: 'eighty', DATABASE_URL: 'mysql://x' })).toThrow(
+      ConfigurationError,
+    );
     try {
       loadConfig(AuthServiceConfig, { PORT: 'eighty', DATABASE_URL: 'mysql://x' });
     } catch (error) {
@@ -26,7 +28,9 @@ describe('auth-service configuration', () => {
 
 describe('auth-service secrets in configuration', () => {
   it('rejects a service client whose secret is too short, without echoing the secret', () => {
-    expect(() => loadConfig(AuthServiceConfig, { SERVICE_CLIENTS: 'booking-service:short' })).toThrow(/SERVICE_CLIENTS/);
+    expect(() => loadConfig(AuthServiceConfig, { SERVICE_CLIENTS: 'booking-service:short' })).toThrow(
+      /SERVICE_CLIENTS/,
+    );
     expect(() => loadConfig(AuthServiceConfig, { SERVICE_CLIENTS: 'booking-service:short' })).not.toThrow(/short/);
   });
 });

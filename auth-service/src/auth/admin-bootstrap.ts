@@ -34,6 +34,8 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShut
       const outcome = await this.auth.ensureAdmin(email, password, this.config.ADMIN_FULL_NAME);
       this.logger.log(`first admin ${email}: ${outcome === 'created' ? 'created' : 'already exists'}`);
     } catch (error) {
+      // shut down while this attempt was in flight: a new timer would hold the process open
+      if (this.stopped) return;
       const delay = Math.min(30_000, 500 * 2 ** Math.min(n, 6));
       this.logger.warn(`could not create the first admin yet (${(error as Error).message}); retrying in ${delay} ms`);
       this.timer = setTimeout(() => void this.attempt(email, password, n + 1), delay);

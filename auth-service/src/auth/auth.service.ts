@@ -58,16 +58,14 @@ export class AuthService {
   }
 
   async login(input: LoginDto, ip: string): Promise<AuthSessionDto> {
-    await this.throttle.assertAllowed(input.email, ip);
+    // counted before the password is checked, so concurrent guesses cannot outrun the limit
+    await this.throttle.claimAttempt(input.email, ip);
     const credential = await this.credentials.findByEmail(input.email);
     const active = credential?.status === CredentialStatus.ACTIVE ? credential : undefined;
     const ok = await this.passwords.verify(input.password, active?.passwordHash);
-    if (!ok || !active) {
-      await this.throttle.recordFailure(input.email, ip);
-      throw new InvalidCredentialsError();
-    }
+    if (!ok || !active) throw new InvalidCredentialsError();
+    await this.throttle.recordSuccess(input.email, ip);
     const profile = await this.activeProfile(active.id);
-    await this.throttle.recordSuccess(input.email);
     return this.startSession(profile);
   }
 
@@ -88,6 +86,7 @@ export class AuthService {
       throw new RefreshTokenReusedError();
     }
     if (outcome.kind === 'expired') throw new InvalidRefreshTokenError('The refresh token has expired');
+    if (outcome.kind === 'revoked') throw new InvalidRefreshTokenError('The refresh token has been revoked');
     if (outcome.kind === 'unknown' || !profile) throw new InvalidRefreshTokenError();
     const access = await this.tokens.accessToken(profile.id, profile.role);
     return {

@@ -3,16 +3,14 @@ import { Injectable } from '@nestjs/common';
 import { AuthServiceConfig } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 
-interface ThrottleRow {
-  key: string;
-  failures: number;
-  retry_after: number;
-}
-
 /**
  * Failed logins counted per account and per client IP in a fixed window, in the database so
  * that every replica sees the same counts. Over the limit, even the right password gets 429
  * until the window ends.
+ *
+ * An attempt is counted (claimed) before its password is checked, in one atomic statement per
+ * key, and given back when the password turns out right. Checking the count first and
+ * recording the failure afterwards would let concurrent attempts all pass the check.
  */
 @Injectable()
 export class LoginThrottle {
@@ -21,38 +19,59 @@ export class LoginThrottle {
     private readonly config: AuthServiceConfig,
   ) {}
 
-  async assertAllowed(email: string, ip: string): Promise<void> {
-    const rows = await this.prisma.$queryRaw<ThrottleRow[]>`
-      SELECT key, failures,
-             CEIL(EXTRACT(EPOCH FROM (window_started_at + make_interval(secs => ${this.config.LOGIN_WINDOW_SECONDS}) - now())))::int AS retry_after
-        FROM login_throttles
-       WHERE key IN (${accountKey(email)}, ${ipKey(ip)})
-         AND window_started_at > now() - make_interval(secs => ${this.config.LOGIN_WINDOW_SECONDS})`;
-    for (const row of rows) {
-      const limit = row.key.startsWith('account:')
-        ? this.config.LOGIN_MAX_FAILURES_PER_ACCOUNT
-        : this.config.LOGIN_MAX_FAILURES_PER_IP;
-      if (row.failures >= limit) throw new RateLimitedError(Math.max(1, row.retry_after));
+  /** Counts one attempt against the account and the IP, or throws 429 if either is at its limit. */
+  async claimAttempt(email: string, ip: string): Promise<void> {
+    const account = accountKey(email);
+    const accountWait = await this.claim(account, this.config.LOGIN_MAX_FAILURES_PER_ACCOUNT);
+    if (accountWait !== undefined) throw new RateLimitedError(accountWait);
+    const ipWait = await this.claim(ipKey(ip), this.config.LOGIN_MAX_FAILURES_PER_IP);
+    if (ipWait !== undefined) {
+      await this.giveBack(account);
+      throw new RateLimitedError(ipWait);
     }
   }
 
-  async recordFailure(email: string, ip: string): Promise<void> {
-    for (const key of [accountKey(email), ipKey(ip)]) {
-      await this.prisma.$executeRaw`
-        INSERT INTO login_throttles (key, failures, window_started_at, updated_at)
-        VALUES (${key}, 1, now(), now())
-        ON CONFLICT (key) DO UPDATE SET
-          failures = CASE WHEN login_throttles.window_started_at <= now() - make_interval(secs => ${this.config.LOGIN_WINDOW_SECONDS})
-                          THEN 1 ELSE login_throttles.failures + 1 END,
-          window_started_at = CASE WHEN login_throttles.window_started_at <= now() - make_interval(secs => ${this.config.LOGIN_WINDOW_SECONDS})
-                          THEN now() ELSE login_throttles.window_started_at END,
-          updated_at = now()`;
-    }
-  }
-
-  /** A successful login clears the account's count (not the IP's). */
-  async recordSuccess(email: string): Promise<void> {
+  /**
+   * The password was right: the attempt was not a failure. Clears the account's count and
+   * gives the IP its attempt back (other accounts' failures from that IP still count).
+   */
+  async recordSuccess(email: string, ip: string): Promise<void> {
     await this.prisma.loginThrottle.deleteMany({ where: { key: accountKey(email) } });
+    await this.giveBack(ipKey(ip));
+  }
+
+  /**
+   * Adds one to the key's count in the current window (starting a new window if the last one
+   * is over) unless the count is already at `limit`. Returns undefined when the attempt was
+   * counted, else the seconds until the window ends. Concurrent claims on one key serialize on
+   * its row, so at most `limit` of them succeed per window.
+   */
+  private async claim(key: string, limit: number): Promise<number | undefined> {
+    const window = this.config.LOGIN_WINDOW_SECONDS;
+    const claimed = await this.prisma.$queryRaw<{ failures: number }[]>`
+      INSERT INTO login_throttles (key, failures, window_started_at, updated_at)
+      VALUES (${key}, 1, now(), now())
+      ON CONFLICT (key) DO UPDATE SET
+        failures = CASE WHEN login_throttles.window_started_at <= now() - make_interval(secs => ${window})
+                        THEN 1 ELSE login_throttles.failures + 1 END,
+        window_started_at = CASE WHEN login_throttles.window_started_at <= now() - make_interval(secs => ${window})
+                        THEN now() ELSE login_throttles.window_started_at END,
+        updated_at = now()
+      WHERE login_throttles.window_started_at <= now() - make_interval(secs => ${window})
+         OR login_throttles.failures < ${limit}
+      RETURNING failures`;
+    if (claimed.length > 0) return undefined;
+    const [row] = await this.prisma.$queryRaw<{ retry_after: number }[]>`
+      SELECT CEIL(EXTRACT(EPOCH FROM (window_started_at + make_interval(secs => ${window}) - now())))::int AS retry_after
+        FROM login_throttles
+       WHERE key = ${key}`;
+    return Math.max(1, row?.retry_after ?? 1);
+  }
+
+  private async giveBack(key: string): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE login_throttles SET failures = failures - 1, updated_at = now()
+       WHERE key = ${key} AND failures > 0`;
   }
 }
 

@@ -7,6 +7,8 @@ export type RotationOutcome =
   | { kind: 'rotated'; token: string; userId: string }
   | { kind: 'unknown' }
   | { kind: 'expired' }
+  /** revoked without having been used (logout, suspension, an earlier reuse): not a new reuse */
+  | { kind: 'revoked' }
   | { kind: 'reused'; userId: string };
 
 /**
@@ -36,14 +38,17 @@ export class RefreshTokens {
   /**
    * Exchanges `token` for a new one in the same family. The claim is one conditional UPDATE,
    * so of two concurrent uses exactly one wins; the loser is treated as reuse.
+   * Presenting a used token is reuse (the family is revoked); a token that was revoked
+   * without being used (logout, suspension) is merely no longer valid.
    */
   async rotate(token: string): Promise<RotationOutcome> {
     const current = await this.find(token);
     if (!current) return { kind: 'unknown' };
-    if (current.usedAt || current.revokedAt) {
+    if (current.usedAt) {
       await this.revokeFamily(current.familyId);
       return { kind: 'reused', userId: current.userId };
     }
+    if (current.revokedAt) return { kind: 'revoked' };
     if (current.expiresAt.getTime() <= Date.now()) return { kind: 'expired' };
     const next = newToken();
     const claimed = await this.prisma.$transaction(async (tx) => {
@@ -56,6 +61,9 @@ export class RefreshTokens {
       return true;
     });
     if (!claimed) {
+      // lost the race: to a concurrent use of the same token (reuse), or to a revocation
+      const latest = await this.prisma.refreshToken.findUnique({ where: { id: current.id } });
+      if (!latest?.usedAt) return { kind: 'revoked' };
       await this.revokeFamily(current.familyId);
       return { kind: 'reused', userId: current.userId };
     }
