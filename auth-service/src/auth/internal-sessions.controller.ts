@@ -1,5 +1,5 @@
-import { ServiceOnly } from '@cowork/service-kit';
-import { Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiUuidParam, ServiceOnly, UuidParam } from '@cowork/service-kit';
+import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthService } from './auth.service.js';
 
@@ -15,8 +15,9 @@ export class InternalSessionsController {
     summary: 'Revoke every refresh token of a user (on suspension)',
     description: 'Idempotent. Access tokens already issued stay valid until they expire (15 minutes at most).',
   })
+  @ApiUuidParam('id', 'The user id')
   @ApiOkResponse({ schema: { example: { revoked: 2 } } })
-  async revoke(@Param('id', ParseUUIDPipe) id: string): Promise<{ revoked: number }> {
+  async revoke(@UuidParam() id: string): Promise<{ revoked: number }> {
     return { revoked: await this.auth.revokeSessions(id) };
   }
 }

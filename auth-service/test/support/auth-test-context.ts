@@ -103,6 +103,8 @@ export class AuthTestContext {
       ...db.env,
       USER_SERVICE_URL: stub.url,
       PASSWORD_HASH_COST: '4',
+      // the tests speak for many clients through X-Forwarded-For
+      TRUST_PROXY: 'true',
       SERVICE_CLIENTS: `${SERVICE_CLIENT.clientId}:${SERVICE_CLIENT.clientSecret}`,
       DOWNSTREAM_TIMEOUT_MS: '300',
       CIRCUIT_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS),

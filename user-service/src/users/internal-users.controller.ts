@@ -1,10 +1,9 @@
-import { ApiProblem, ServiceOnly } from '@cowork/service-kit';
-import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiProblem, ServiceOnly, ApiUuidParam, UuidParam } from '@cowork/service-kit';
+import { Body, Controller, Delete, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CreateProfileDto } from './dto/user-requests.dto.js';
 import { UserDto } from './dto/user.dto.js';
-import { ApiUserIdParam } from './user-id.param.js';
 import { UsersService } from './users.service.js';
 
 /** Called by auth-service only (service tokens). */
@@ -35,9 +34,9 @@ export class InternalUsersController {
     summary: 'Remove a profile whose registration failed (compensation)',
     description: 'Idempotent: deleting a profile that does not exist also answers 204.',
   })
-  @ApiUserIdParam()
+  @ApiUuidParam('id', 'The user id')
   @ApiNoContentResponse()
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(@UuidParam() id: string): Promise<void> {
     await this.users.deleteProfile(id);
   }
 }

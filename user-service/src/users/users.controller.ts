@@ -1,10 +1,18 @@
-import { ApiProblem, Authenticated, CurrentPrincipal, Page, Roles, UsersOrServices } from '@cowork/service-kit';
+import {
+  ApiProblem,
+  Authenticated,
+  CurrentPrincipal,
+  Page,
+  Roles,
+  UsersOrServices,
+  ApiUuidParam,
+  UuidParam,
+} from '@cowork/service-kit';
 import type { Principal, UserPrincipal } from '@cowork/service-kit';
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ChangeRoleDto, ChangeStatusDto, ListUsersQuery, UpdateMyProfileDto } from './dto/user-requests.dto.js';
 import { UserDto, UserPageDto } from './dto/user.dto.js';
-import { ApiUserIdParam } from './user-id.param.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
@@ -43,21 +51,21 @@ export class UsersController {
   @Get(':id')
   @UsersOrServices()
   @ApiOperation({ summary: 'One profile: the user themself, an admin, or a service token' })
-  @ApiUserIdParam()
+  @ApiUuidParam('id', 'The user id')
   @ApiOkResponse({ type: UserDto })
   @ApiProblem(404, 'No such user, or not yours to see (USER_NOT_FOUND)')
-  get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<UserDto> {
+  get(@CurrentPrincipal() principal: Principal, @UuidParam() id: string): Promise<UserDto> {
     return this.users.getAs(principal, id);
   }
 
   @Patch(':id/role')
   @Roles('ADMIN')
   @ApiOperation({ summary: "Set a user's role (admin). Idempotent. The last active admin cannot be demoted." })
-  @ApiUserIdParam()
+  @ApiUuidParam('id', 'The user id')
   @ApiOkResponse({ type: UserDto })
   @ApiProblem(404, 'No such user (USER_NOT_FOUND)')
   @ApiProblem(409, 'Would leave the platform without an active admin (LAST_ADMIN)')
-  changeRole(@Param('id', ParseUUIDPipe) id: string, @Body() body: ChangeRoleDto): Promise<UserDto> {
+  changeRole(@UuidParam() id: string, @Body() body: ChangeRoleDto): Promise<UserDto> {
     return this.users.changeRole(id, body.role);
   }
 
@@ -68,11 +76,11 @@ export class UsersController {
       'Suspend or reactivate a user (admin). Idempotent. A suspended user cannot log in or refresh; ' +
       'access tokens already issued stay valid until they expire (15 minutes at most).',
   })
-  @ApiUserIdParam()
+  @ApiUuidParam('id', 'The user id')
   @ApiOkResponse({ type: UserDto })
   @ApiProblem(404, 'No such user (USER_NOT_FOUND)')
   @ApiProblem(409, 'Would leave the platform without an active admin (LAST_ADMIN)')
-  changeStatus(@Param('id', ParseUUIDPipe) id: string, @Body() body: ChangeStatusDto): Promise<UserDto> {
+  changeStatus(@UuidParam() id: string, @Body() body: ChangeStatusDto): Promise<UserDto> {
     return this.users.changeStatus(id, body.status);
   }
 }

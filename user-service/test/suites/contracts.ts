@@ -21,35 +21,35 @@ interface DocOperation {
  * (malformed input, unexpected errors); 401/403 come from the auth decorators.
  */
 const ROUTES: { method: string; path: string; responses: number[]; auth: boolean; ok?: string }[] = [
-  { method: 'get', path: '/health/live', responses: [200, 400, 500], auth: false },
-  { method: 'get', path: '/health/ready', responses: [200, 400, 500, 503], auth: false },
-  { method: 'get', path: '/metrics', responses: [200, 400, 500], auth: false },
-  { method: 'get', path: '/users/me', responses: [200, 400, 401, 403, 404, 500], auth: true, ok: 'UserDto' },
-  { method: 'patch', path: '/users/me', responses: [200, 400, 401, 403, 404, 500], auth: true, ok: 'UserDto' },
-  { method: 'get', path: '/users', responses: [200, 400, 401, 403, 500], auth: true, ok: 'UserPageDto' },
-  { method: 'get', path: '/users/{id}', responses: [200, 400, 401, 404, 500], auth: true, ok: 'UserDto' },
+  { method: 'get', path: '/health/live', responses: [200, 400, 413, 500], auth: false },
+  { method: 'get', path: '/health/ready', responses: [200, 400, 413, 500, 503], auth: false },
+  { method: 'get', path: '/metrics', responses: [200, 400, 413, 500], auth: false },
+  { method: 'get', path: '/users/me', responses: [200, 400, 401, 403, 404, 413, 500], auth: true, ok: 'UserDto' },
+  { method: 'patch', path: '/users/me', responses: [200, 400, 401, 403, 404, 413, 500], auth: true, ok: 'UserDto' },
+  { method: 'get', path: '/users', responses: [200, 400, 401, 403, 413, 500], auth: true, ok: 'UserPageDto' },
+  { method: 'get', path: '/users/{id}', responses: [200, 400, 401, 404, 413, 500], auth: true, ok: 'UserDto' },
   {
     method: 'patch',
     path: '/users/{id}/role',
-    responses: [200, 400, 401, 403, 404, 409, 500],
+    responses: [200, 400, 401, 403, 404, 409, 413, 500],
     auth: true,
     ok: 'UserDto',
   },
   {
     method: 'patch',
     path: '/users/{id}/status',
-    responses: [200, 400, 401, 403, 404, 409, 500],
+    responses: [200, 400, 401, 403, 404, 409, 413, 500],
     auth: true,
     ok: 'UserDto',
   },
   {
     method: 'post',
     path: '/internal/users',
-    responses: [200, 201, 400, 401, 403, 409, 500],
+    responses: [200, 201, 400, 401, 403, 409, 413, 500],
     auth: true,
     ok: 'UserDto',
   },
-  { method: 'delete', path: '/internal/users/{id}', responses: [204, 400, 401, 403, 500], auth: true },
+  { method: 'delete', path: '/internal/users/{id}', responses: [204, 400, 401, 403, 413, 500], auth: true },
 ];
 
 /** schema.prisma against the migrated database; the code's OpenAPI document against openapi.json. */

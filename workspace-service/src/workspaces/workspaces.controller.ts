@@ -1,15 +1,11 @@
-import { ApiProblem, Page, Public, Roles, ValidationFailedError } from '@cowork/service-kit';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiProblem, ApiUuidParam, Page, Public, Roles, UuidParam } from '@cowork/service-kit';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateWorkspaceDto, ListWorkspacesQuery, UpdateWorkspaceDto } from './dto/workspace-requests.dto.js';
 import { WorkspaceDto, WorkspacePageDto } from './dto/workspace.dto.js';
 import { WorkspacesService } from './workspaces.service.js';
 
-/** `:id` must be a UUID; anything else is a 400 VALIDATION_FAILED naming `id`, before any lookup. */
-const WorkspaceId = () =>
-  Param('id', new ParseUUIDPipe({ exceptionFactory: () => ValidationFailedError.forField('id', 'id must be a UUID') }));
-
-const ApiWorkspaceIdParam = () => ApiParam({ name: 'id', format: 'uuid', description: 'The workspace id' });
+const ApiWorkspaceIdParam = () => ApiUuidParam('id', 'The workspace id');
 
 const NOT_FOUND = 'No workspace with this id (WORKSPACE_NOT_FOUND)';
 
@@ -55,7 +51,7 @@ export class WorkspacesController {
   @ApiWorkspaceIdParam()
   @ApiOkResponse({ type: WorkspaceDto })
   @ApiProblem(404, NOT_FOUND)
-  get(@WorkspaceId() id: string): Promise<WorkspaceDto> {
+  get(@UuidParam() id: string): Promise<WorkspaceDto> {
     return this.workspaces.get(id);
   }
 
@@ -74,7 +70,7 @@ export class WorkspacesController {
   @ApiOkResponse({ type: WorkspaceDto })
   @ApiProblem(404, NOT_FOUND)
   @ApiProblem(409, 'Changed concurrently too often; retry (WORKSPACE_UPDATE_CONFLICT)')
-  update(@WorkspaceId() id: string, @Body() body: UpdateWorkspaceDto): Promise<WorkspaceDto> {
+  update(@UuidParam() id: string, @Body() body: UpdateWorkspaceDto): Promise<WorkspaceDto> {
     return this.workspaces.update(id, body);
   }
 
@@ -90,7 +86,7 @@ export class WorkspacesController {
   @ApiWorkspaceIdParam()
   @ApiOkResponse({ type: WorkspaceDto })
   @ApiProblem(404, NOT_FOUND)
-  deactivate(@WorkspaceId() id: string): Promise<WorkspaceDto> {
+  deactivate(@UuidParam() id: string): Promise<WorkspaceDto> {
     return this.workspaces.setActive(id, false);
   }
 
@@ -105,7 +101,7 @@ export class WorkspacesController {
   @ApiWorkspaceIdParam()
   @ApiOkResponse({ type: WorkspaceDto })
   @ApiProblem(404, NOT_FOUND)
-  activate(@WorkspaceId() id: string): Promise<WorkspaceDto> {
+  activate(@UuidParam() id: string): Promise<WorkspaceDto> {
     return this.workspaces.setActive(id, true);
   }
 }

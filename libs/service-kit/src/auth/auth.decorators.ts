@@ -12,9 +12,10 @@ export type CallerKinds = 'users' | 'services' | 'users-and-services';
 /** No token needed (register, login, JWKS, health, docs, catalogue reads). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
+const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } };
 const problemDocs = [
   ApiBearerAuth(),
-  ApiUnauthorizedResponse({ description: 'Missing, expired or invalid token (problem+json)' }),
+  ApiUnauthorizedResponse({ description: 'Missing, expired or invalid token (UNAUTHENTICATED)', content: problem }),
 ];
 
 /** Signed-in users with one of these roles. */
@@ -22,7 +23,10 @@ export const Roles = (...roles: UserRole[]) =>
   applyDecorators(
     SetMetadata(ROLES_KEY, roles),
     ...problemDocs,
-    ApiForbiddenResponse({ description: `Requires role ${roles.join(' or ')} (problem+json)` }),
+    ApiForbiddenResponse({
+      description: `Requires role ${roles.join(' or ')}; service tokens are refused (FORBIDDEN)`,
+      content: problem,
+    }),
   );
 
 /** Internal endpoints: service tokens only; a user token gets 403. */
@@ -30,7 +34,7 @@ export const ServiceOnly = () =>
   applyDecorators(
     SetMetadata(CALLERS_KEY, 'services' satisfies CallerKinds),
     ...problemDocs,
-    ApiForbiddenResponse({ description: 'Internal endpoint: service tokens only (problem+json)' }),
+    ApiForbiddenResponse({ description: 'Internal endpoint: service tokens only (FORBIDDEN)', content: problem }),
   );
 
 /** Signed-in users and services alike (the handler does the object-level check). */
@@ -38,7 +42,11 @@ export const UsersOrServices = () =>
   applyDecorators(SetMetadata(CALLERS_KEY, 'users-and-services' satisfies CallerKinds), ...problemDocs);
 
 /** Any signed-in user (the default; spelled out for documentation). */
-export const Authenticated = () => applyDecorators(...problemDocs);
+export const Authenticated = () =>
+  applyDecorators(
+    ...problemDocs,
+    ApiForbiddenResponse({ description: 'Service tokens cannot call this endpoint (FORBIDDEN)', content: problem }),
+  );
 
 /** The verified caller, set by the AccessTokenGuard. */
 export const CurrentPrincipal = createParamDecorator(

@@ -4,7 +4,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OpenAPIObject } from '@nestjs/swagger';
 import type { IncomingMessage } from 'node:http';
-import { BaseServiceConfig, ConfigClass, ConfigurationError, loadConfig } from '../config/service-config.js';
+import {
+  BaseServiceConfig,
+  ConfigClass,
+  ConfigurationError,
+  loadConfig,
+  trustProxySetting,
+} from '../config/service-config.js';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter.js';
 import { createPinoLogger, PinoNestLogger } from '../observability/logger.js';
 import { ServiceMetrics } from '../observability/metrics.js';
@@ -40,7 +46,7 @@ export async function createServiceApp<T extends BaseServiceConfig>(
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => acceptRequestId(req.headers[REQUEST_ID_HEADER]),
-    trustProxy: true,
+    trustProxy: trustProxySetting(config.TRUST_PROXY),
     return503OnClosing: true,
   });
   const fastify = adapter.getInstance();

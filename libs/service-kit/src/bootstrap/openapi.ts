@@ -27,6 +27,11 @@ export function buildOpenApiDocument(app: INestApplication, options: ApiDocsOpti
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .addGlobalResponse(
       { status: 400, description: 'Malformed or invalid input; `errors` names each field', content: problemContent },
+      {
+        status: 413,
+        description: 'The body is larger than BODY_LIMIT_BYTES (PAYLOAD_TOO_LARGE)',
+        content: problemContent,
+      },
       { status: 500, description: 'Unexpected error (no internals are disclosed)', content: problemContent },
     )
     .build();

@@ -94,6 +94,17 @@ export class BaseServiceConfig {
   @Min(0)
   SHUTDOWN_GRACE_MS = 10000;
 
+  /**
+   * Which X-Forwarded-For hops to believe for the client IP (login throttling, logs): "false"
+   * (direct clients; the default), "true" (any: only behind a proxy that overwrites the header),
+   * a hop count, or comma-separated trusted proxy addresses/CIDRs.
+   */
+  @IsString()
+  @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/, ]+)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count or proxy addresses',
+  })
+  TRUST_PROXY = 'false';
+
   /** Where access tokens are verified: auth-service's JWKS. */
   @IsUrl({ require_tld: false, require_protocol: true })
   AUTH_JWKS_URL = 'http://localhost:3000/.well-known/jwks.json';
@@ -132,6 +143,17 @@ export class BaseServiceConfig {
   @IsInt()
   @Min(100)
   CIRCUIT_BREAKER_HALF_OPEN_MS = 10000;
+}
+
+/** TRUST_PROXY as Fastify's trustProxy option. */
+export function trustProxySetting(value: string): boolean | string | ((address: string, hop: number) => boolean) {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value;
 }
 
 export type ConfigClass<T extends BaseServiceConfig> = new () => T;

@@ -25,19 +25,29 @@ export class TestApp {
   private constructor(
     readonly app: NestFastifyApplication,
     readonly openApi: OpenAPIObject,
+    private readonly envBefore: NodeJS.ProcessEnv,
   ) {}
 
-  /** Sets `env` on process.env (Jest gives each test file its own copy), then builds and inits. */
+  /**
+   * Sets `env` on process.env, then builds and inits; close() puts process.env back as it was,
+   * so one file can start several apps with different settings.
+   */
   static async start<T extends BaseServiceConfig>(
     module: Type<unknown>,
     options: ServiceAppOptions<T>,
     env: Record<string, string>,
   ): Promise<TestApp> {
+    const envBefore = { ...process.env };
     Object.assign(process.env, { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' }, env);
-    const { app, openApi } = await createServiceApp(module, options);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    return new TestApp(app, openApi);
+    try {
+      const { app, openApi } = await createServiceApp(module, options);
+      await app.init();
+      await app.getHttpAdapter().getInstance().ready();
+      return new TestApp(app, openApi, envBefore);
+    } catch (error) {
+      restoreEnv(envBefore);
+      throw error;
+    }
   }
 
   get<T = any>(url: string, req: TestRequest = {}) {
@@ -80,7 +90,16 @@ export class TestApp {
     return { status: res.statusCode, headers: res.headers, body: body as T, text: res.body };
   }
 
-  close(): Promise<void> {
-    return this.app.close();
+  async close(): Promise<void> {
+    try {
+      await this.app.close();
+    } finally {
+      restoreEnv(this.envBefore);
+    }
   }
+}
+
+function restoreEnv(snapshot: NodeJS.ProcessEnv): void {
+  for (const key of Object.keys(process.env)) if (!(key in snapshot)) delete process.env[key];
+  Object.assign(process.env, snapshot);
 }

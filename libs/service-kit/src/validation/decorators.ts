@@ -1,7 +1,21 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ValidationFailedError } from '../errors/domain-error.js';
+import { ApiParam, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  buildMessage,
+  IsISO8601,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidationOptions,
+} from 'class-validator';
 
 /** A UUID field (validation + OpenAPI in one). */
 export function UuidProperty(options: { description?: string; optional?: boolean } = {}) {
@@ -46,6 +60,23 @@ export function MinorUnitsProperty(options: { description?: string; optional?: b
 export const NoControlCharacters = () =>
   Matches(/^[^\p{Cc}]*$/u, { message: '$property must not contain control characters' });
 
+/**
+ * At most `max` characters as PostgreSQL counts them (code points). class-validator's MaxLength
+ * discounts emoji presentation selectors, so a string it accepts could overflow a VARCHAR(n).
+ */
+export const MaxCharacters = (max: number, options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'maxCharacters',
+      constraints: [max],
+      validator: {
+        validate: (value) => typeof value === 'string' && [...value].length <= max,
+        defaultMessage: buildMessage((each) => `${each}$property must be at most $constraint1 characters long`),
+      },
+    },
+    options,
+  );
+
 /** Bounded free text without control characters. */
 export function TextProperty(
   maxLength: number,
@@ -55,7 +86,7 @@ export function TextProperty(
   return applyDecorators(
     ...(options.optional ? [IsOptional(), ApiPropertyOptional(doc)] : [ApiProperty(doc)]),
     IsString(),
-    MaxLength(maxLength),
+    MaxCharacters(maxLength),
     NoControlCharacters(),
   );
 }
@@ -65,7 +96,7 @@ export const MAX_PAGE_SIZE = 100;
 
 /** `limit` and `cursor` for every list; extend it with the list's own filters. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -79,3 +110,13 @@ export class PageQuery {
   @MaxLength(512)
   cursor?: string;
 }
+
+/** A UUID path parameter; anything else is 400 VALIDATION_FAILED naming it. Pair with ApiUuidParam. */
+export const UuidParam = (name = 'id') =>
+  Param(
+    name,
+    new ParseUUIDPipe({ exceptionFactory: () => ValidationFailedError.forField(name, `${name} must be a UUID`) }),
+  );
+
+export const ApiUuidParam = (name = 'id', description?: string) =>
+  ApiParam({ name, format: 'uuid', type: String, description });

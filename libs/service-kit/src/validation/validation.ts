@@ -14,7 +14,12 @@ export function createValidationPipe(): ValidationPipe {
 
 export function flattenViolations(errors: ValidationError[], prefix = ''): FieldViolation[] {
   return errors.flatMap((error) => {
-    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    // array elements read as field[1].sub, as the workspace rules name them
+    const field = !prefix
+      ? error.property
+      : /^\d+$/.test(error.property)
+        ? `${prefix}[${error.property}]`
+        : `${prefix}.${error.property}`;
     const own: FieldViolation[] = error.constraints
       ? [{ field, messages: Object.values(error.constraints).map((m) => qualify(m, prefix)) }]
       : [];

@@ -33,27 +33,6 @@ export const upperCase = () =>
  */
 export const OptionalNotNull = () => ValidateIf((_object, value) => value !== undefined);
 
-/**
- * Length in characters as PostgreSQL counts them (code points). class-validator's MaxLength
- * discounts emoji presentation selectors, so a string it accepts could overflow a VARCHAR(n).
- */
-export const MaxCharacters = (max: number, options?: ValidationOptions) =>
-  ValidateBy(
-    {
-      name: 'maxCharacters',
-      constraints: [max],
-      validator: {
-        validate: (value) => typeof value === 'string' && [...value].length <= max,
-        defaultMessage: buildMessage((each) => `${each}$property must be at most $constraint1 characters long`),
-      },
-    },
-    options,
-  );
-
-/** No control characters at all (names): PostgreSQL cannot store NUL, and the rest have no place in a name. */
-export const NoControlCharacters = () =>
-  Matches(/^[^\p{Cc}]*$/u, { message: '$property must not contain control characters' });
-
 /** Free text may keep tabs and line breaks, but no other control characters (NUL cannot be stored). */
 export const NoControlCharactersButWhitespace = () =>
   Matches(/^(?:[\t\n\r]|\P{Cc})*$/u, {

@@ -1,4 +1,4 @@
-import { PageQuery } from '@cowork/service-kit';
+import { MaxCharacters, NoControlCharacters, PageQuery } from '@cowork/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -19,8 +19,6 @@ import {
   IsIanaTimeZone,
   IsIsoCurrency,
   LIMITS,
-  MaxCharacters,
-  NoControlCharacters,
   NoControlCharactersButWhitespace,
   OptionalNotNull,
   QueryBoolean,
