@@ -1,19 +1,6 @@
-import { ApiProblem, Authenticated, CurrentPrincipal, Page, Roles } from '@cowork/service-kit';
+import { ApiProblem, ApiUuidParam, Authenticated, CurrentPrincipal, Page, Roles, UuidParam } from '@cowork/service-kit';
 import type { UserPrincipal } from '@cowork/service-kit';
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiHeader,
@@ -86,8 +73,9 @@ export class BookingsController {
   @Authenticated()
   @ApiOperation({ summary: 'One booking (its owner or an admin)' })
   @ApiOkResponse({ type: BookingDto })
+  @ApiUuidParam('id', 'The booking id')
   @ApiProblem(404, NOT_YOURS)
-  get(@CurrentPrincipal() principal: UserPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<BookingDto> {
+  get(@CurrentPrincipal() principal: UserPrincipal, @UuidParam() id: string): Promise<BookingDto> {
     return this.bookings.get(principal, id);
   }
 
@@ -99,9 +87,10 @@ export class BookingsController {
     description: 'Retry: confirming a CONFIRMED booking returns it unchanged.',
   })
   @ApiOkResponse({ type: BookingDto })
+  @ApiUuidParam('id', 'The booking id')
   @ApiProblem(404, NOT_YOURS)
   @ApiProblem(409, 'Not PENDING (INVALID_BOOKING_STATE), or changed concurrently (BOOKING_MODIFIED)')
-  confirm(@CurrentPrincipal() principal: UserPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<BookingDto> {
+  confirm(@CurrentPrincipal() principal: UserPrincipal, @UuidParam() id: string): Promise<BookingDto> {
     return this.bookings.confirm(principal, id);
   }
 
@@ -113,9 +102,10 @@ export class BookingsController {
     description: 'Retry: cancelling a CANCELLED booking returns it unchanged.',
   })
   @ApiOkResponse({ type: BookingDto })
+  @ApiUuidParam('id', 'The booking id')
   @ApiProblem(404, NOT_YOURS)
   @ApiProblem(409, 'Changed concurrently (BOOKING_MODIFIED)')
-  cancel(@CurrentPrincipal() principal: UserPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<BookingDto> {
+  cancel(@CurrentPrincipal() principal: UserPrincipal, @UuidParam() id: string): Promise<BookingDto> {
     return this.bookings.cancel(principal, id);
   }
 
@@ -128,13 +118,14 @@ export class BookingsController {
       'changes. Retry: asking for the times it already has returns it unchanged.',
   })
   @ApiOkResponse({ type: BookingDto })
+  @ApiUuidParam('id', 'The booking id')
   @ApiProblem(404, NOT_YOURS)
   @ApiProblem(409, 'BOOKING_CONFLICT, INVALID_BOOKING_STATE (not active) or BOOKING_MODIFIED')
   @ApiProblem(422, 'START_IN_PAST or a workspace rule (see POST /bookings)')
   @ApiProblem(503, DEPENDENCY)
   reschedule(
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam() id: string,
     @Body() body: RescheduleBookingDto,
   ): Promise<BookingDto> {
     return this.bookings.reschedule(principal, id, body);
@@ -148,9 +139,10 @@ export class BookingsController {
     description: "Emits booking.deleted with the booking's last state. Retry: a second DELETE answers 404.",
   })
   @ApiNoContentResponse()
+  @ApiUuidParam('id', 'The booking id')
   @ApiProblem(404, 'No such booking (BOOKING_NOT_FOUND)')
   @ApiProblem(409, 'The booking is CONFIRMED (INVALID_BOOKING_STATE)')
-  async delete(@CurrentPrincipal() principal: UserPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async delete(@CurrentPrincipal() principal: UserPrincipal, @UuidParam() id: string): Promise<void> {
     await this.bookings.delete(principal, id);
   }
 }

@@ -35,7 +35,8 @@ export class BookingRuleError extends DomainError {
 
 export class InvalidBookingStateError extends DomainError {
   constructor(status: string, action: string) {
-    super('INVALID_BOOKING_STATE', 409, `A ${status} booking cannot be ${action}`, { status });
+    // not `status`: that member of the problem document is the HTTP status code
+    super('INVALID_BOOKING_STATE', 409, `A ${status} booking cannot be ${action}`, { bookingStatus: status });
   }
 }
 

@@ -24,7 +24,7 @@ export interface StubWorkspace {
   active: boolean;
 }
 
-type Mode = 'ok' | 'error' | 'slow';
+export type Mode = 'ok' | 'error' | 'slow';
 
 /**
  * Stand-ins for user-service and workspace-service over real HTTP, each with a mode:
@@ -39,11 +39,22 @@ export class StubService {
 
   constructor(private readonly route: (path: string) => { status: number; body: unknown }) {}
 
+  /** Listens on a free port, or (after close()) again on the port it had, so its URL stays valid. */
   async start(): Promise<this> {
+    const port = this.url ? Number(new URL(this.url).port) : 0;
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', resolve);
+    });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
+  }
+
+  /** Back to answering at once. */
+  reset(): void {
+    this.mode = 'ok';
+    this.delayMs = 0;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -58,8 +69,10 @@ export class StubService {
   }
 
   async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const server = this.server;
+    this.server = undefined;
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   }
 }
 

@@ -1,6 +1,5 @@
 import { InstantProperty, PageQuery, UuidProperty } from '@cowork/service-kit';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-
 import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { BookingStatus } from '../../generated/prisma/enums.js';
 

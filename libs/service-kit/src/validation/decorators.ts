@@ -26,6 +26,12 @@ export function UuidProperty(options: { description?: string; optional?: boolean
   );
 }
 
+/**
+ * Extended ISO-8601 date and time with `Z` or a `±hh:mm` offset. IsISO8601 alone also lets
+ * through local times without an offset (read in the server's own zone) and date-only forms.
+ */
+export const INSTANT_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
 /** An ISO-8601 instant with an offset, e.g. 2026-01-05T10:00:00Z. */
 export function InstantProperty(options: { description?: string; optional?: boolean } = {}) {
   const doc = {
@@ -37,6 +43,9 @@ export function InstantProperty(options: { description?: string; optional?: bool
   return applyDecorators(
     ...(options.optional ? [IsOptional(), ApiPropertyOptional(doc)] : [ApiProperty(doc)]),
     IsISO8601({ strict: true, strictSeparator: true }),
+    Matches(INSTANT_WITH_OFFSET, {
+      message: '$property must be an ISO-8601 instant with an offset, e.g. 2026-01-05T10:00:00Z',
+    }),
   );
 }
 

@@ -1,0 +1,47 @@
+import { ConfigurationError, loadConfig } from '@cowork/service-kit';
+import { undocumentedVariables } from '@cowork/service-kit/testing';
+import { fileURLToPath } from 'node:url';
+import { BookingServiceConfig } from '../src/config.js';
+
+describe('booking-service configuration', () => {
+  it('documents every variable it reads in .env.example', () => {
+    const file = fileURLToPath(new URL('../.env.example', import.meta.url));
+    expect(undocumentedVariables(BookingServiceConfig, file)).toEqual([]);
+  });
+
+  it('starts from defaults alone, with user-service and workspace-service on their development ports', () => {
+    const config = loadConfig(BookingServiceConfig, {});
+    expect(config.PORT).toBe(3003);
+    expect(config.USER_SERVICE_URL).toBe('http://localhost:3001');
+    expect(config.WORKSPACE_SERVICE_URL).toBe('http://localhost:3002');
+  });
+
+  it('takes the downstream URLs and client settings from the environment', () => {
+    const config = loadConfig(BookingServiceConfig, {
+      USER_SERVICE_URL: 'http://user-service:3001',
+      WORKSPACE_SERVICE_URL: 'https://workspaces.internal',
+      DOWNSTREAM_TIMEOUT_MS: '300',
+      CIRCUIT_BREAKER_THRESHOLD: '3',
+    });
+    expect(config).toMatchObject({
+      USER_SERVICE_URL: 'http://user-service:3001',
+      WORKSPACE_SERVICE_URL: 'https://workspaces.internal',
+      DOWNSTREAM_TIMEOUT_MS: 300,
+      CIRCUIT_BREAKER_THRESHOLD: 3,
+    });
+  });
+
+  it('refuses malformed variables, naming each', () => {
+    const env = { PORT: 'eighty', USER_SERVICE_URL: 'user-service:3001', WORKSPACE_SERVICE_URL: 'not a url' };
+    expect(() => loadConfig(BookingServiceConfig, env)).toThrow(ConfigurationError);
+    try {
+      loadConfig(BookingServiceConfig, env);
+    } catch (error) {
+      expect((error as ConfigurationError).problems.map((p) => p.split(/[=\s]/)[0]).sort()).toEqual([
+        'PORT',
+        'USER_SERVICE_URL',
+        'WORKSPACE_SERVICE_URL',
+      ]);
+    }
+  });
+});
