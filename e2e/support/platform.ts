@@ -5,7 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ServiceProcess } from './service-process.js';
 
-export type ServiceName = 'auth-service' | 'user-service';
+export type ServiceName = 'auth-service' | 'user-service' | 'workspace-service' | 'booking-service';
+
+/** Each service's base-URL variable, as the others read it. */
+const URL_VARIABLES: Record<ServiceName, string> = {
+  'auth-service': 'AUTH_SERVICE_URL',
+  'user-service': 'USER_SERVICE_URL',
+  'workspace-service': 'WORKSPACE_SERVICE_URL',
+  'booking-service': 'BOOKING_SERVICE_URL',
+};
+
+export interface PlatformOptions {
+  /** extra environment per service (wins over the defaults) */
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** the first admin, created by auth-service at start-up */
+  admin?: { email: string; password: string };
+}
 
 /**
  * A set of real service processes wired to each other as dev.sh wires them: each with its own
@@ -17,7 +32,7 @@ export class Platform {
   private readonly dataDir = mkdtempSync(join(tmpdir(), 'cowork-e2e-'));
   private readonly secrets = new Map<string, string>();
 
-  static async start(names: ServiceName[], extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<Platform> {
+  static async start(names: ServiceName[], options: PlatformOptions = {}): Promise<Platform> {
     const platform = new Platform();
     const ports = new Map<ServiceName, number>();
     for (const name of names) {
@@ -25,12 +40,11 @@ export class Platform {
       platform.secrets.set(name, randomBytes(24).toString('base64url'));
     }
     const url = (name: ServiceName) => `http://127.0.0.1:${ports.get(name) ?? 1}`;
-    const common = {
-      AUTH_SERVICE_URL: url('auth-service'),
+    const common: Record<string, string> = {
       AUTH_JWKS_URL: `${url('auth-service')}/.well-known/jwks.json`,
-      USER_SERVICE_URL: url('user-service'),
       DATA_DIR: platform.dataDir,
     };
+    for (const [name, variable] of Object.entries(URL_VARIABLES)) common[variable] = url(name as ServiceName);
     for (const name of names) {
       const db = await provisionTestDatabase(`e2e_${name}`);
       platform.databases.push(db);
@@ -45,9 +59,10 @@ export class Platform {
           ? {
               SERVICE_CLIENTS: [...platform.secrets].map(([id, secret]) => `${id}:${secret}`).join(','),
               PASSWORD_HASH_COST: '4',
+              ...(options.admin ? { ADMIN_EMAIL: options.admin.email, ADMIN_PASSWORD: options.admin.password } : {}),
             }
           : {}),
-        ...extraEnv[name],
+        ...options.env?.[name],
       };
       platform.services.set(name, new ServiceProcess(name, ports.get(name)!, env));
     }
