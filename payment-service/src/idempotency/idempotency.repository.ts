@@ -1,0 +1,94 @@
+import { isUniqueViolation } from '@cowork/service-kit';
+import { Injectable } from '@nestjs/common';
+import { IdempotencyRecord, Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { IdempotencyStatus } from '../generated/prisma/enums.js';
+
+export interface NewIdempotencyRecord {
+  id: string;
+  scope: string;
+  key: string;
+  requestHash: string;
+  lockToken: string;
+  lockedUntil: Date;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+/** The holder of a claim: completing or releasing it needs both. */
+export interface ClaimHandle {
+  recordId: string;
+  lockToken: string;
+}
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+/**
+ * Idempotency records. Every change is conditional on the holder's lock token, so a holder
+ * whose claim was taken over (it looked dead) can no longer complete or release it.
+ */
+@Injectable()
+export class IdempotencyRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** INSERT relying on the unique (scope, key): false when a record already holds the key. */
+  async insert(record: NewIdempotencyRecord): Promise<boolean> {
+    try {
+      await this.prisma.idempotencyRecord.create({ data: { ...record, status: IdempotencyStatus.IN_PROGRESS } });
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  find(scope: string, key: string): Promise<IdempotencyRecord | null> {
+    return this.prisma.idempotencyRecord.findUnique({ where: { scope_key: { scope, key } } });
+  }
+
+  /** Removes a record past its expiry (the key may then be used afresh). */
+  async deleteExpired(id: string, now: Date): Promise<void> {
+    await this.prisma.idempotencyRecord.deleteMany({ where: { id, expiresAt: { lte: now } } });
+  }
+
+  /** Takes over an IN_PROGRESS claim whose holder's lock ran out; false when someone else was first. */
+  async takeOver(id: string, previousLockToken: string, lockToken: string, lockedUntil: Date): Promise<boolean> {
+    const { count } = await this.prisma.idempotencyRecord.updateMany({
+      where: { id, status: IdempotencyStatus.IN_PROGRESS, lockToken: previousLockToken },
+      data: { lockToken, lockedUntil },
+    });
+    return count === 1;
+  }
+
+  /** Stores the response; `db` may be a transaction that also writes what the response describes. */
+  async complete(claim: ClaimHandle, response: StoredResponse, db: Db = this.prisma): Promise<boolean> {
+    const { count } = await db.idempotencyRecord.updateMany({
+      where: { id: claim.recordId, lockToken: claim.lockToken, status: IdempotencyStatus.IN_PROGRESS },
+      data: {
+        status: IdempotencyStatus.COMPLETED,
+        responseStatus: response.status,
+        responseBody: response.body as Prisma.InputJsonValue,
+      },
+    });
+    return count === 1;
+  }
+
+  /** Forgets the claim: the key is free again (nothing was done). */
+  async delete(claim: ClaimHandle): Promise<void> {
+    await this.prisma.idempotencyRecord.deleteMany({
+      where: { id: claim.recordId, lockToken: claim.lockToken, status: IdempotencyStatus.IN_PROGRESS },
+    });
+  }
+
+  /** Keeps the claim (and its partial work) but lets a retry take it over at once. */
+  async unlock(claim: ClaimHandle, now: Date): Promise<void> {
+    await this.prisma.idempotencyRecord.updateMany({
+      where: { id: claim.recordId, lockToken: claim.lockToken, status: IdempotencyStatus.IN_PROGRESS },
+      data: { lockedUntil: now },
+    });
+  }
+}

@@ -1,0 +1,158 @@
+import {
+  decodeCursor,
+  ForbiddenError,
+  IdempotentRequestInFlightError,
+  isAdmin,
+  Page,
+  toPage,
+} from '@cowork/service-kit';
+import type { UserPrincipal } from '@cowork/service-kit';
+import { Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { PaymentServiceConfig } from '../config.js';
+import type { Payment } from '../generated/prisma/client.js';
+import { PaymentStatus } from '../generated/prisma/enums.js';
+import { IdempotencyService, replayResponse, storedProblem } from '../idempotency/idempotency.service.js';
+import { DEFAULT_PAYMENT_METHOD, DeclineCode, PaymentProvider } from '../provider/payment-provider.js';
+import type { StoredResponse } from '../idempotency/idempotency.repository.js';
+import { BookingPaymentsDto, PaymentDto } from './dto/payment.dto.js';
+import { ChargeRequestDto, ListPaymentsQuery } from './dto/payment-requests.dto.js';
+import { PaymentDeclinedError, PaymentNotFoundError } from './payments.errors.js';
+import { PaymentsRepository } from './payments.repository.js';
+import { callProvider } from './provider-call.js';
+
+export const CHARGE_ENDPOINT = 'POST /internal/charges';
+
+export interface ChargeResult {
+  payment: PaymentDto;
+  replayed: boolean;
+}
+
+@Injectable()
+export class PaymentsService {
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly payments: PaymentsRepository,
+    private readonly idempotency: IdempotencyService,
+    private readonly provider: PaymentProvider,
+    config: PaymentServiceConfig,
+  ) {
+    this.timeoutMs = config.PROVIDER_TIMEOUT_MS;
+  }
+
+  /**
+   * Charges once per (caller, Idempotency-Key): claim the key, ask the provider (idempotent on
+   * a key derived from ours), then record the payment and the response together. A decline is
+   * recorded (FAILED) and final; a provider failure records nothing and frees the key.
+   */
+  async charge(clientId: string, input: ChargeRequestDto, idempotencyKey: string | undefined): Promise<ChargeResult> {
+    const request = normaliseCharge(input);
+    const claim = await this.idempotency.claim({
+      scope: `${clientId} ${CHARGE_ENDPOINT}`,
+      key: idempotencyKey,
+      request,
+    });
+    if (claim.kind === 'replay') return { payment: replayResponse<PaymentDto>(claim.response), replayed: true };
+
+    const providerKey = providerChargeKey(claim.scope, claim.key, claim.requestHash);
+    let result;
+    try {
+      result = await callProvider('charge', this.timeoutMs, () =>
+        this.provider.charge({
+          idempotencyKey: providerKey,
+          amountCents: request.amountCents,
+          currency: request.currency,
+          paymentMethod: request.paymentMethod,
+          description: request.description ?? undefined,
+        }),
+      );
+    } catch (error) {
+      await this.idempotency.release(claim);
+      throw error;
+    }
+
+    const declined = result.outcome === 'declined' ? result : undefined;
+    const outcome = await this.payments.recordCharge(
+      {
+        id: randomUUID(),
+        ...request,
+        status: declined ? PaymentStatus.FAILED : PaymentStatus.SUCCEEDED,
+        provider: this.provider.name,
+        providerRef: result.outcome === 'succeeded' ? result.providerRef : null,
+        providerIdempotencyKey: providerKey,
+        failureCode: declined?.declineCode ?? null,
+        failureMessage: declined?.message ?? null,
+      },
+      claim,
+      chargeResponse,
+    );
+    if (outcome.kind === 'claim-lost') throw new IdempotentRequestInFlightError();
+    if (outcome.kind === 'already-recorded') await this.idempotency.complete(claim, chargeResponse(outcome.payment));
+    if (outcome.payment.status === PaymentStatus.FAILED) throw declinedError(outcome.payment);
+    return { payment: PaymentDto.from(outcome.payment), replayed: false };
+  }
+
+  async get(principal: UserPrincipal, id: string): Promise<PaymentDto> {
+    const row = await this.payments.findById(id);
+    if (!row || (!isAdmin(principal) && row.userId !== principal.userId)) throw new PaymentNotFoundError(id);
+    return PaymentDto.from(row);
+  }
+
+  /** A member's own payments; an admin's all (filterable by userId). */
+  async list(principal: UserPrincipal, query: ListPaymentsQuery): Promise<Page<PaymentDto>> {
+    if (!isAdmin(principal) && query.userId && query.userId !== principal.userId) {
+      throw new ForbiddenError('Members can list only their own payments');
+    }
+    const rows = await this.payments.list(
+      {
+        userId: isAdmin(principal) ? query.userId : principal.userId,
+        bookingId: query.bookingId,
+        status: query.status,
+      },
+      query.limit,
+      decodeCursor(query.cursor),
+    );
+    return toPage(rows, query.limit, PaymentDto.from);
+  }
+
+  /** Reconciliation for booking-service: what the booking paid and got back. */
+  async ofBooking(bookingId: string): Promise<BookingPaymentsDto> {
+    const payments = await this.payments.ofBooking(bookingId);
+    return { ...PaymentsRepository.capturedOf(payments), payments: payments.map(PaymentDto.from) };
+  }
+}
+
+/** The charge request as fingerprinted and executed: defaults applied. */
+export function normaliseCharge(input: ChargeRequestDto) {
+  return {
+    bookingId: input.bookingId,
+    userId: input.userId,
+    amountCents: input.amountCents,
+    currency: input.currency,
+    paymentMethod: input.paymentMethod ?? DEFAULT_PAYMENT_METHOD,
+    description: input.description ?? null,
+  };
+}
+
+/** The same (caller, key, request) always reaches the provider under the same key, across retries and crashes. */
+export function providerChargeKey(scope: string, key: string, requestHash: string): string {
+  return `pay_${createHash('sha256').update(`${scope}\n${key}\n${requestHash}`).digest('hex')}`;
+}
+
+/** What a charge answers (and what its replays answer): 201 with the payment, or 402 for a decline. */
+export function chargeResponse(payment: Payment): StoredResponse {
+  if (payment.status === PaymentStatus.FAILED) {
+    const error = declinedError(payment);
+    return { status: error.status, body: storedProblem(error) };
+  }
+  return { status: 201, body: PaymentDto.from(payment) };
+}
+
+function declinedError(payment: Payment): PaymentDeclinedError {
+  return new PaymentDeclinedError(
+    payment.failureCode as DeclineCode,
+    payment.id,
+    payment.failureMessage ?? 'The card was declined',
+  );
+}
