@@ -4,7 +4,7 @@ type Caller = 'anonymous' | 'owner' | 'otherMember' | 'admin' | 'service';
 const CALLERS: Caller[] = ['anonymous', 'owner', 'otherMember', 'admin', 'service'];
 
 interface Ctx {
-  /** a fresh PENDING booking of `owner` (each cell gets its own, so cells run in any order) */
+  /** a fresh (CONFIRMED: charged at once) booking of `owner` (each cell gets its own, so cells run in any order) */
   booking: Booking;
   ownerId: string;
   otherId: string;
@@ -165,7 +165,9 @@ describe('authorization matrix (integration)', () => {
       }
     }
     const after = await h.prisma.booking.findUniqueOrThrow({ where: { id: booking.id } });
-    expect(after.version).toBe(1);
+    // as it was made: created (1) and confirmed by its charge (2), nothing since
+    expect(after.version).toBe(2);
+    expect(after.status).toBe('CONFIRMED');
   });
 
   it("lists to a member only their own bookings, to an admin the owner's too", async () => {

@@ -30,7 +30,8 @@ describe('bad input (integration)', () => {
     expect(res.status).toBe(200);
     expect(res.body.items.map((b: { id: string }) => b.id)).toEqual([bookingId]);
     expect(await h.prisma.booking.count()).toBe(1);
-    expect(await h.prisma.outboxEvent.count()).toBe(1);
+    // the one booking: booking.created and booking.confirmed (charged at once)
+    expect(await h.prisma.outboxEvent.count()).toBe(2);
   }
 
   const create = (req: TestRequest) =>

@@ -14,6 +14,52 @@ describe('booking-service configuration', () => {
     expect(config.PORT).toBe(3003);
     expect(config.USER_SERVICE_URL).toBe('http://localhost:3001');
     expect(config.WORKSPACE_SERVICE_URL).toBe('http://localhost:3002');
+    expect(config.PAYMENT_SERVICE_URL).toBe('http://localhost:3004');
+  });
+
+  it('holds an unpaid booking 15 min, refunds in full up to 24 h before the start, sweeps every 15 s by default', () => {
+    const config = loadConfig(BookingServiceConfig, {});
+    expect(config).toMatchObject({
+      BOOKING_HOLD_SECONDS: 900,
+      CANCELLATION_FULL_REFUND_HOURS: 24,
+      SWEEP_INTERVAL_MS: 15000,
+    });
+  });
+
+  it('takes the payment settings from the environment', () => {
+    const config = loadConfig(BookingServiceConfig, {
+      PAYMENT_SERVICE_URL: 'http://payment-service:3004',
+      BOOKING_HOLD_SECONDS: '5',
+      CANCELLATION_FULL_REFUND_HOURS: '48',
+      SWEEP_INTERVAL_MS: '0',
+    });
+    expect(config).toMatchObject({
+      PAYMENT_SERVICE_URL: 'http://payment-service:3004',
+      BOOKING_HOLD_SECONDS: 5,
+      CANCELLATION_FULL_REFUND_HOURS: 48,
+      SWEEP_INTERVAL_MS: 0,
+    });
+  });
+
+  it('refuses a hold shorter than 5 s, a negative refund window or sweep interval, and a bad payment URL', () => {
+    const env = {
+      BOOKING_HOLD_SECONDS: '4',
+      CANCELLATION_FULL_REFUND_HOURS: '-1',
+      SWEEP_INTERVAL_MS: '-5',
+      PAYMENT_SERVICE_URL: 'payments',
+    };
+    try {
+      loadConfig(BookingServiceConfig, env);
+      throw new Error('expected a ConfigurationError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as ConfigurationError).problems.map((p) => p.split(/[=\s]/)[0]).sort()).toEqual([
+        'BOOKING_HOLD_SECONDS',
+        'CANCELLATION_FULL_REFUND_HOURS',
+        'PAYMENT_SERVICE_URL',
+        'SWEEP_INTERVAL_MS',
+      ]);
+    }
   });
 
   it('takes the downstream URLs and client settings from the environment', () => {

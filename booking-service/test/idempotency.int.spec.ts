@@ -21,6 +21,12 @@ describe('Idempotency-Key on create (integration)', () => {
   const rows = (workspaceId: string) => h.prisma.booking.findMany({ where: { workspaceId } });
   const createdEvents = (aggregateIds: string[]) =>
     h.prisma.outboxEvent.count({ where: { aggregateId: { in: aggregateIds }, type: 'booking.created' } });
+  const eventTypes = async (id: string) =>
+    (await h.prisma.outboxEvent.findMany({ where: { aggregateId: id }, orderBy: { position: 'asc' } })).map(
+      (e) => e.type,
+    );
+  /** What payment-service captured for the booking, charge by charge. */
+  const chargesOf = (id: string) => h.downstreams.ledger.charges.filter((c) => c.bookingId === id);
 
   it.each<[string, Record<string, string>]>([
     ['no Idempotency-Key', {}],
@@ -38,7 +44,7 @@ describe('Idempotency-Key on create (integration)', () => {
     expect(await rows(ws.id)).toHaveLength(0);
   });
 
-  it('replays the same key and body: 201, the same booking, idempotent-replayed: true, one row and one event', async () => {
+  it('replays the same key and body: 201, the same booking, idempotent-replayed: true, one row, one charge', async () => {
     const ws = h.workspace();
     const body = { workspaceId: ws.id, attendees: 2, ...slot(24) };
     const first = await h.book(member.token, body, 'replay-key');
@@ -54,6 +60,8 @@ describe('Idempotency-Key on create (integration)', () => {
     }
     expect(await rows(ws.id)).toHaveLength(1);
     expect(await createdEvents([first.body.id])).toBe(1);
+    expect(await eventTypes(first.body.id)).toEqual(['booking.created', 'booking.confirmed']);
+    expect(chargesOf(first.body.id)).toEqual([{ key: first.body.id, bookingId: first.body.id, amountCents: 1000 }]);
   });
 
   it('recognises the same body written differently (offset notation, upper-case UUID, default attendees)', async () => {
@@ -104,6 +112,10 @@ describe('Idempotency-Key on create (integration)', () => {
     expect(responses.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(19);
     expect(await rows(ws.id)).toHaveLength(1);
     expect(await createdEvents([...ids] as string[])).toBe(1);
+    const [id] = [...ids] as string[];
+    expect(responses.every((r) => r.body.status === 'CONFIRMED')).toBe(true);
+    expect(await eventTypes(id!)).toEqual(['booking.created', 'booking.confirmed']);
+    expect(chargesOf(id!)).toHaveLength(1);
   });
 
   it('keeps keys per caller: another member may use the same key for a booking of their own', async () => {

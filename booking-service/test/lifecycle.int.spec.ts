@@ -14,7 +14,8 @@ describe('booking lifecycle (integration)', () => {
   let admin: Actor;
 
   beforeAll(async () => {
-    h = await BookingHarness.start();
+    // held() makes payment-service fail on purpose; no circuit should open over it here
+    h = await BookingHarness.start({ CIRCUIT_BREAKER_THRESHOLD: '1000' });
     owner = await h.member({ fullName: 'Olga Owner' });
     other = await h.member();
     admin = await h.admin();
@@ -32,16 +33,34 @@ describe('booking lifecycle (integration)', () => {
   const events = (id: string) =>
     h.prisma.outboxEvent.findMany({ where: { aggregateId: id }, orderBy: { position: 'asc' } });
   const eventTypes = async (id: string) => (await events(id)).map((e) => e.type);
-  /** A fresh workspace and a PENDING booking of `owner` there. */
-  const pending = async (hoursAhead = 24, hours = 1, workspace = {}) => {
+  /** A fresh workspace and a booking of `owner` there: charged at once, so CONFIRMED. */
+  const confirmed = async (hoursAhead = 24, hours = 1, workspace = {}) => {
     const ws = h.workspace(workspace);
     const booking = await h.booked(owner.token, { workspaceId: ws.id, ...slot(hoursAhead, hours) });
     return { ws, booking };
   };
+  /** Books while payment-service is failing: 202, the booking PENDING (held); payment-service back after. */
+  const heldBooking = async (token: string, body: Record<string, unknown>): Promise<Booking> => {
+    h.downstreams.paymentService.mode = 'error';
+    try {
+      const res = await h.book(token, body);
+      if (res.status !== 202) throw new Error(`booking answered ${res.status}: ${res.text}`);
+      return res.body as Booking;
+    } finally {
+      h.downstreams.paymentService.reset();
+    }
+  };
+  /** A fresh workspace and a PENDING booking of `owner` there (its charge not settled yet). */
+  const held = async (hoursAhead = 24, hours = 1) => {
+    const ws = h.workspace();
+    return { ws, booking: await heldBooking(owner.token, { workspaceId: ws.id, ...slot(hoursAhead, hours) }) };
+  };
+  const chargesOf = (id: string) => h.downstreams.ledger.charges.filter((c) => c.bookingId === id);
+  const refundsOf = (id: string) => h.downstreams.ledger.refunds.filter((r) => r.bookingId === id);
 
   describe('GET /bookings/:id', () => {
     it('shows the owner and an admin the booking; to another member and for an unknown id it does not exist', async () => {
-      const { booking } = await pending();
+      const { booking } = await confirmed();
       for (const token of [owner.token, admin.token]) {
         const res = await get(booking.id, token);
         expect(res.status).toBe(200);
@@ -52,7 +71,7 @@ describe('booking lifecycle (integration)', () => {
     });
 
     it('has the full shape', async () => {
-      const { ws, booking } = await pending();
+      const { ws, booking } = await confirmed();
       expect(booking).toEqual({
         id: expect.any(String),
         userId: owner.user.id,
@@ -60,21 +79,27 @@ describe('booking lifecycle (integration)', () => {
         startTime: expect.stringMatching(/Z$/),
         endTime: expect.stringMatching(/Z$/),
         attendees: 1,
-        status: 'PENDING',
+        status: 'CONFIRMED',
         priceCents: 1000,
         currency: 'EUR',
-        version: 1,
-        confirmedAt: null,
+        version: 2,
+        confirmedAt: expect.any(String),
         cancelledAt: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });
     });
+
+    it('shows a booking whose charge has not settled as PENDING, version 1, not confirmed', async () => {
+      const { booking } = await held();
+      expect(booking).toMatchObject({ status: 'PENDING', version: 1, confirmedAt: null, cancelledAt: null });
+      expect((await get(booking.id)).body).toEqual(booking);
+    });
   });
 
   describe('POST /bookings/:id/confirm', () => {
-    it('confirms a PENDING booking once; a repeat returns it unchanged and writes no second event', async () => {
-      const { booking } = await pending();
+    it('confirms a PENDING booking once (its charge retried); a repeat returns it unchanged, no second event', async () => {
+      const { booking } = await held();
       const first = await confirm(booking.id);
       expect(first.status).toBe(200);
       expect(first.body).toMatchObject({ status: 'CONFIRMED', version: 2, confirmedAt: expect.any(String) });
@@ -82,15 +107,27 @@ describe('booking lifecycle (integration)', () => {
       expect(again.status).toBe(200);
       expect(again.body).toEqual(first.body);
       expect(await eventTypes(booking.id)).toEqual(['booking.created', 'booking.confirmed']);
+      expect(chargesOf(booking.id)).toEqual([{ key: booking.id, bookingId: booking.id, amountCents: 1000 }]);
     });
 
-    it('lets an admin confirm a member booking', async () => {
-      const { booking } = await pending();
+    it('returns a booking confirmed at creation unchanged (no charge, no event)', async () => {
+      const { booking } = await confirmed();
+      const res = await confirm(booking.id);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(booking);
+      expect(await eventTypes(booking.id)).toEqual(['booking.created', 'booking.confirmed']);
+      expect(chargesOf(booking.id)).toHaveLength(1);
+    });
+
+    it('lets an admin confirm a member booking; the event names the admin as actor', async () => {
+      const { booking } = await held();
       expect((await confirm(booking.id, admin.token)).body.status).toBe('CONFIRMED');
+      const [, confirmedEvent] = await events(booking.id);
+      expect((confirmedEvent!.payload as any).actorId).toBe(admin.user.id);
     });
 
     it('refuses to confirm a CANCELLED booking with 409 INVALID_BOOKING_STATE', async () => {
-      const { booking } = await pending();
+      const { booking } = await confirmed();
       await cancel(booking.id);
       const res = await confirm(booking.id);
       expectProblem(res, 409, 'INVALID_BOOKING_STATE');
@@ -100,22 +137,40 @@ describe('booking lifecycle (integration)', () => {
   });
 
   describe('POST /bookings/:id/cancel', () => {
-    it('cancels once; a repeat returns it unchanged and writes no second event', async () => {
-      const { booking } = await pending();
+    it('cancels once (refunding in full a day ahead); a repeat returns it unchanged, no second event or refund', async () => {
+      const { booking } = await confirmed(48);
       const first = await cancel(booking.id);
       expect(first.status).toBe(200);
-      expect(first.body).toMatchObject({ status: 'CANCELLED', version: 2, cancelledAt: expect.any(String) });
+      // cancelled (3), then the refund recorded (4)
+      expect(first.body).toMatchObject({ status: 'CANCELLED', version: 4, cancelledAt: expect.any(String) });
       const again = await cancel(booking.id);
       expect(again.status).toBe(200);
       expect(again.body).toEqual(first.body);
+      expect(await eventTypes(booking.id)).toEqual([
+        'booking.created',
+        'booking.confirmed',
+        'booking.cancelled',
+        'refund.issued',
+      ]);
+      expect(refundsOf(booking.id).map((r) => r.amountCents)).toEqual([1000]);
+    });
+
+    it('cancels a PENDING booking without a refund (nothing was captured) and frees its slot', async () => {
+      const { ws, booking } = await held(26);
+      const res = await cancel(booking.id);
+      expect(res.body).toMatchObject({ status: 'CANCELLED', version: 2 });
       expect(await eventTypes(booking.id)).toEqual(['booking.created', 'booking.cancelled']);
+      const [, cancelledEvent] = await events(booking.id);
+      expect((cancelledEvent!.payload as any).refundCents).toBe(0);
+      expect(refundsOf(booking.id)).toEqual([]);
+      const slotOf = { workspaceId: ws.id, startTime: booking.startTime, endTime: booking.endTime };
+      expect((await h.book(other.token, slotOf)).status).toBe(201);
     });
 
     it('frees the slot: another member can then book exactly that time', async () => {
-      const { ws, booking } = await pending(30, 2);
+      const { ws, booking } = await confirmed(30, 2);
       const slotOf = { workspaceId: ws.id, startTime: booking.startTime, endTime: booking.endTime };
       expectProblem(await h.book(other.token, slotOf), 409, 'BOOKING_CONFLICT');
-      await confirm(booking.id);
       expect((await cancel(booking.id)).body.status).toBe('CANCELLED');
       const theirs = await h.book(other.token, slotOf);
       expect(theirs.status).toBe(201);
@@ -123,28 +178,43 @@ describe('booking lifecycle (integration)', () => {
     });
 
     it('lets an admin cancel a member booking; the event names the admin as actor', async () => {
-      const { booking } = await pending();
+      const { booking } = await confirmed();
       expect((await cancel(booking.id, admin.token)).body.status).toBe('CANCELLED');
-      const [, cancelled] = await events(booking.id);
+      const [, , cancelled, refunded] = await events(booking.id);
       expect((cancelled!.payload as any).actorId).toBe(admin.user.id);
+      expect((refunded!.payload as any).actorId).toBe(admin.user.id);
     });
 
-    it('ends 10 concurrent cancels of one booking in one state change: all 200 CANCELLED, one event', async () => {
-      const { booking } = await pending();
+    it('ends 10 concurrent cancels of one booking in one state change and one refund: all 200 CANCELLED', async () => {
+      const { booking } = await confirmed(48);
       const responses = await Promise.all(Array.from({ length: 10 }, () => cancel(booking.id)));
       expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
-      expect(new Set(responses.map((r) => r.body.version))).toEqual(new Set([2]));
-      expect(await eventTypes(booking.id)).toEqual(['booking.created', 'booking.cancelled']);
+      expect(responses.every((r) => r.body.status === 'CANCELLED')).toBe(true);
+      // each answer is the cancelled booking, before (3) or after (4) its refund was recorded
+      expect(responses.every((r) => [3, 4].includes(r.body.version))).toBe(true);
+      expect((await get(booking.id)).body.version).toBe(4);
+      expect(await eventTypes(booking.id)).toEqual([
+        'booking.created',
+        'booking.confirmed',
+        'booking.cancelled',
+        'refund.issued',
+      ]);
+      expect(refundsOf(booking.id).map((r) => r.amountCents)).toEqual([1000]);
     });
   });
 
   describe('PATCH /bookings/:id (reschedule)', () => {
     it('moves into its own overlapping range (30 min later): repriced, version bumped, old slot freed', async () => {
-      const { ws, booking } = await pending(40, 1, { hourlyRateCents: 1200 });
+      const { ws, booking } = await confirmed(40, 1, { hourlyRateCents: 1200 });
       const later = range(new Date(Date.parse(booking.startTime) + 30 * 60_000).toISOString(), 90);
       const res = await reschedule(booking.id, later);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ ...later, priceCents: 1800, version: 2, status: 'PENDING' });
+      expect(res.body).toMatchObject({ ...later, priceCents: 1800, version: 3, status: 'CONFIRMED' });
+      // the difference was charged, once
+      expect(chargesOf(booking.id).map((c) => [c.key, c.amountCents])).toEqual([
+        [booking.id, 1200],
+        [`reschedule:${booking.id}:2`, 600],
+      ]);
       const row = await h.prisma.booking.findUniqueOrThrow({ where: { id: booking.id } });
       expect(row.startTime.toISOString()).toBe(later.startTime);
       // the first half hour it held is free again
@@ -152,25 +222,24 @@ describe('booking lifecycle (integration)', () => {
     });
 
     it('refuses a move into another booking with 409 BOOKING_CONFLICT and changes nothing', async () => {
-      const { ws, booking } = await pending(50);
+      const { ws, booking } = await confirmed(50);
       const theirs = await h.booked(other.token, { workspaceId: ws.id, ...slot(52) });
       const res = await reschedule(booking.id, { startTime: theirs.startTime, endTime: theirs.endTime });
       expectProblem(res, 409, 'BOOKING_CONFLICT');
       expect((await get(booking.id)).body).toEqual(booking);
-      expect(await eventTypes(booking.id)).toEqual(['booking.created']);
+      expect(await eventTypes(booking.id)).toEqual(['booking.created', 'booking.confirmed']);
     });
 
     it('returns the booking unchanged when asked for the times it already has (no event)', async () => {
-      const { booking } = await pending();
+      const { booking } = await confirmed();
       const res = await reschedule(booking.id, { startTime: booking.startTime, endTime: booking.endTime });
       expect(res.status).toBe(200);
       expect(res.body).toEqual(booking);
-      expect(await eventTypes(booking.id)).toEqual(['booking.created']);
+      expect(await eventTypes(booking.id)).toEqual(['booking.created', 'booking.confirmed']);
     });
 
     it('takes only a new end (or only a new start), keeping the other, and keeps a CONFIRMED booking confirmed', async () => {
-      const { booking } = await pending(60);
-      await confirm(booking.id);
+      const { booking } = await confirmed(60);
       const longer = new Date(Date.parse(booking.endTime) + 3_600_000).toISOString();
       const res = await reschedule(booking.id, { endTime: longer });
       expect(res.body).toMatchObject({
@@ -185,11 +254,11 @@ describe('booking lifecycle (integration)', () => {
     });
 
     it('lets an admin reschedule a member booking; another member gets 404', async () => {
-      const { booking } = await pending(70);
+      const { booking } = await confirmed(70);
       expectProblem(await reschedule(booking.id, slot(71), other.token), 404, 'BOOKING_NOT_FOUND');
       const res = await reschedule(booking.id, slot(71), admin.token);
       expect(res.status).toBe(200);
-      const [, moved] = await events(booking.id);
+      const [, , moved] = await events(booking.id);
       expect((moved!.payload as any).actorId).toBe(admin.user.id);
     });
 
@@ -215,11 +284,11 @@ describe('booking lifecycle (integration)', () => {
       const booking = await h.booked(owner.token, { workspaceId: ws.id, ...range('2031-01-06T10:00:00Z', 60) });
       expectProblem(await reschedule(booking.id, move(booking)), status, code);
       expect((await get(booking.id)).body).toEqual(booking);
-      expect(await eventTypes(booking.id)).toEqual(['booking.created']);
+      expect(await eventTypes(booking.id)).toEqual(['booking.created', 'booking.confirmed']);
     });
 
     it('applies the rules as they are now: a workspace deactivated since, or a suspended owner, stops a move', async () => {
-      const { ws, booking } = await pending(90);
+      const { ws, booking } = await confirmed(90);
       h.downstreams.workspaces.get(ws.id)!.active = false;
       expectProblem(await reschedule(booking.id, slot(91)), 422, 'WORKSPACE_INACTIVE');
       h.downstreams.workspaces.get(ws.id)!.active = true;
@@ -231,24 +300,34 @@ describe('booking lifecycle (integration)', () => {
     });
 
     it('refuses to move a CANCELLED booking with 409 INVALID_BOOKING_STATE', async () => {
-      const { booking } = await pending();
+      const { booking } = await confirmed();
       await cancel(booking.id);
       const res = await reschedule(booking.id, slot(100));
       expectProblem(res, 409, 'INVALID_BOOKING_STATE');
       expect(res.body.bookingStatus).toBe('CANCELLED');
     });
 
+    it('refuses to move a PENDING booking (payment not settled) with 409 INVALID_BOOKING_STATE, charging nothing', async () => {
+      const { booking } = await held(102);
+      const res = await reschedule(booking.id, slot(104, 2));
+      expectProblem(res, 409, 'INVALID_BOOKING_STATE');
+      expect(res.body.bookingStatus).toBe('PENDING');
+      expect((await get(booking.id)).body).toEqual(booking);
+      expect(chargesOf(booking.id)).toEqual([]);
+      expect(await eventTypes(booking.id)).toEqual(['booking.created']);
+    });
+
     it('answers 400 VALIDATION_FAILED for a body with unknown fields or a status', async () => {
-      const { booking } = await pending();
-      const res = await reschedule(booking.id, { ...slot(101), status: 'CONFIRMED' });
+      const { booking } = await confirmed();
+      const res = await reschedule(booking.id, { ...slot(101), status: 'CANCELLED' });
       expectProblem(res, 400, 'VALIDATION_FAILED');
-      expect((await get(booking.id)).body.status).toBe('PENDING');
+      expect((await get(booking.id)).body).toEqual(booking);
     });
   });
 
   describe('DELETE /bookings/:id (admin)', () => {
     it('refuses a CONFIRMED booking with 409 INVALID_BOOKING_STATE', async () => {
-      const { booking } = await pending();
+      const { booking } = await confirmed();
       await confirm(booking.id);
       const res = await remove(booking.id);
       expectProblem(res, 409, 'INVALID_BOOKING_STATE');
@@ -256,8 +335,8 @@ describe('booking lifecycle (integration)', () => {
       expect((await get(booking.id)).status).toBe(200);
     });
 
-    it('deletes a CANCELLED booking: 204, then 404 for GET and for a second DELETE', async () => {
-      const { booking } = await pending();
+    it('deletes a CANCELLED (fully refunded) booking: 204, then 404 for GET and for a second DELETE', async () => {
+      const { booking } = await confirmed(48);
       await cancel(booking.id);
       const res = await remove(booking.id);
       expect(res.status).toBe(204);
@@ -267,17 +346,41 @@ describe('booking lifecycle (integration)', () => {
       expect(await h.prisma.booking.findUnique({ where: { id: booking.id } })).toBeNull();
     });
 
-    it('deletes a never-confirmed (PENDING) booking and so frees its slot', async () => {
-      const { ws, booking } = await pending(110);
-      expect((await remove(booking.id)).status).toBe(204);
-      expect(
-        (await h.book(other.token, { workspaceId: ws.id, startTime: booking.startTime, endTime: booking.endTime }))
-          .status,
-      ).toBe(201);
+    it('refuses a PENDING booking (it still holds its slot) with 409 INVALID_BOOKING_STATE', async () => {
+      const { ws, booking } = await held(110);
+      const res = await remove(booking.id);
+      expectProblem(res, 409, 'INVALID_BOOKING_STATE');
+      expect(res.body.bookingStatus).toBe('PENDING');
+      const slotOf = { workspaceId: ws.id, startTime: booking.startTime, endTime: booking.endTime };
+      expectProblem(await h.book(other.token, slotOf), 409, 'BOOKING_CONFLICT');
+    });
+
+    it('deletes a never-confirmed (PAYMENT_FAILED) booking, whose slot was already free', async () => {
+      const ws = h.workspace();
+      const declined = await h.book(owner.token, {
+        workspaceId: ws.id,
+        ...slot(112),
+        paymentMethod: 'pm_card_declined',
+      });
+      expectProblem(declined, 402, 'PAYMENT_DECLINED');
+      const id = declined.body.bookingId as string;
+      expect((await get(id)).body.status).toBe('PAYMENT_FAILED');
+      expect((await remove(id)).status).toBe(204);
+      expect(await eventTypes(id)).toEqual(['booking.created', 'payment.failed', 'booking.deleted']);
+    });
+
+    it('refuses a booking cancelled too late for a refund (it kept the fee) with 409, and keeps it', async () => {
+      const { booking } = await confirmed(2);
+      expect((await cancel(booking.id)).body.status).toBe('CANCELLED');
+      expect(refundsOf(booking.id)).toEqual([]);
+      const res = await remove(booking.id);
+      expectProblem(res, 409, 'INVALID_BOOKING_STATE');
+      expect(res.body.bookingStatus).toBe('CANCELLED');
+      expect((await get(booking.id)).status).toBe(200);
     });
 
     it('is for admins only: the owner gets 403 and the booking stays', async () => {
-      const { booking } = await pending();
+      const { booking } = await confirmed();
       await cancel(booking.id);
       expectProblem(await remove(booking.id, owner.token), 403, 'FORBIDDEN');
       expect((await get(booking.id)).status).toBe(200);
@@ -297,9 +400,9 @@ describe('booking lifecycle (integration)', () => {
       second = await h.member();
       wsA = h.workspace().id;
       wsB = h.workspace().id;
-      // five bookings of `lister`: three at A (one cancelled, one confirmed), two at B
+      // five bookings of `lister`: three at A (one PENDING, one cancelled, one confirmed), two at B (confirmed)
+      mine.push(await heldBooking(lister.token, { workspaceId: wsA, ...slot(200) }));
       for (const [ws, hours] of [
-        [wsA, 200],
         [wsA, 202],
         [wsB, 204],
         [wsA, 206],
@@ -308,7 +411,6 @@ describe('booking lifecycle (integration)', () => {
         mine.push(await h.booked(lister.token, { workspaceId: ws, ...slot(hours) }));
       }
       await cancel(mine[1]!.id, lister.token);
-      await confirm(mine[3]!.id, lister.token);
       theirs = await h.booked(second.token, { workspaceId: wsA, ...slot(210) });
     });
 
@@ -339,7 +441,10 @@ describe('booking lifecycle (integration)', () => {
     it('filters by workspace and by status', async () => {
       expect(ids(await list(lister.token, { workspaceId: wsB }))).toEqual(newestFirst([mine[2]!, mine[4]!]));
       expect(ids(await list(lister.token, { status: 'CANCELLED' }))).toEqual([mine[1]!.id]);
-      expect(ids(await list(lister.token, { status: 'CONFIRMED' }))).toEqual([mine[3]!.id]);
+      expect(ids(await list(lister.token, { status: 'CONFIRMED' }))).toEqual(
+        newestFirst([mine[2]!, mine[3]!, mine[4]!]),
+      );
+      expect(ids(await list(lister.token, { status: 'CONFIRMED', workspaceId: wsA }))).toEqual([mine[3]!.id]);
       expect(ids(await list(lister.token, { status: 'PENDING', workspaceId: wsA }))).toEqual([mine[0]!.id]);
     });
 
@@ -394,7 +499,7 @@ describe('booking lifecycle (integration)', () => {
         currency: 'GBP',
       });
       const booking = await h.booked(owner.token, { workspaceId: ws.id, attendees: 2, ...slot(300) });
-      await confirm(booking.id);
+      await confirm(booking.id); // already confirmed: no event
       const moved = (await reschedule(booking.id, slot(302, 2))).body as Booking;
       await cancel(booking.id);
       expect((await remove(booking.id)).status).toBe(204);
@@ -405,14 +510,18 @@ describe('booking lifecycle (integration)', () => {
         'booking.confirmed',
         'booking.rescheduled',
         'booking.cancelled',
+        'refund.issued',
         'booking.deleted',
       ]);
-      expect(new Set(rows.map((e) => e.id)).size).toBe(5);
+      expect(new Set(rows.map((e) => e.id)).size).toBe(6);
       const positions = rows.map((e) => e.position);
       expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
 
-      const expectedStatus = ['PENDING', 'CONFIRMED', 'CONFIRMED', 'CANCELLED', 'CANCELLED'];
-      const expectedActor = [owner, owner, owner, owner, admin].map((a) => a.user.id);
+      const expectedStatus = ['PENDING', 'CONFIRMED', 'CONFIRMED', 'CANCELLED', 'CANCELLED', 'CANCELLED'];
+      const expectedActor = [owner, owner, owner, owner, owner, admin].map((a) => a.user.id);
+      // the money each event tells of: the reschedule charged 2000 more (refunding nothing); the
+      // cancellation 12 days ahead refunds all 4000 paid, recorded by refund.issued
+      const expectedRefund = [undefined, undefined, 0, 4000, 4000, undefined];
       rows.forEach((event, i) => {
         expect(event.schemaVersion).toBe(1);
         expect(event.aggregateId).toBe(booking.id);
@@ -425,12 +534,13 @@ describe('booking lifecycle (integration)', () => {
           attendees: 2,
           status: expectedStatus[i],
           currency: 'GBP',
-          version: i < 4 ? i + 1 : 4,
+          version: i < 5 ? i + 1 : 5,
           createdAt: booking.createdAt,
         });
         expect(payload.user).toEqual({ id: owner.user.id, email: owner.user.email, fullName: 'Olga Owner' });
         expect(payload.workspace).toEqual({ id: ws.id, name: 'Garden Room', timezone: 'Europe/Lisbon' });
         expect(payload.actorId).toBe(expectedActor[i]);
+        expect(payload.refundCents).toBe(expectedRefund[i]);
         if (event.type === 'booking.rescheduled') {
           expect(payload.previous).toEqual({
             startTime: booking.startTime,
@@ -441,18 +551,21 @@ describe('booking lifecycle (integration)', () => {
           expect(payload.previous).toBeUndefined();
         }
       });
-      const [created, , rescheduled, , deleted] = rows.map((e) => (e.payload as any).booking);
+      const [created, , rescheduled, , , deleted] = rows.map((e) => (e.payload as any).booking);
       expect(created).toMatchObject({ startTime: booking.startTime, endTime: booking.endTime, priceCents: 2000 });
       expect(rescheduled).toMatchObject({ startTime: moved.startTime, endTime: moved.endTime, priceCents: 4000 });
       // the deleted event carries the last state of a booking that no longer exists
       expect(deleted).toMatchObject({ startTime: moved.startTime, endTime: moved.endTime, priceCents: 4000 });
+      expect(chargesOf(booking.id).map((c) => c.amountCents)).toEqual([2000, 2000]);
+      expect(refundsOf(booking.id).map((r) => r.amountCents)).toEqual([4000]);
     });
 
     it('writes no event for a refused change or a repeat', async () => {
-      const { booking } = await pending();
+      const { booking } = await confirmed();
       await confirm(booking.id);
       await confirm(booking.id);
       await remove(booking.id); // 409: confirmed
+      await reschedule(booking.id, { startTime: booking.startTime, endTime: new Date(0).toISOString() }); // 400
       await confirm(booking.id, other.token); // 404
       await reschedule(booking.id, { startTime: booking.startTime, endTime: booking.endTime });
       expect(await eventTypes(booking.id)).toEqual(['booking.created', 'booking.confirmed']);

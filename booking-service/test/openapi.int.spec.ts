@@ -12,7 +12,7 @@ const ROUTES: { method: string; path: string; responses: number[]; auth: boolean
   {
     method: 'post',
     path: '/bookings',
-    responses: [201, 400, 401, 403, 404, 409, 422, 500, 503],
+    responses: [201, 202, 400, 401, 402, 403, 404, 409, 422, 500, 503],
     auth: true,
     ok: 'BookingDto',
   },
@@ -21,7 +21,7 @@ const ROUTES: { method: string; path: string; responses: number[]; auth: boolean
   {
     method: 'post',
     path: '/bookings/{id}/confirm',
-    responses: [200, 400, 401, 404, 409, 500],
+    responses: [200, 400, 401, 402, 404, 409, 500, 503],
     auth: true,
     ok: 'BookingDto',
   },
@@ -35,7 +35,7 @@ const ROUTES: { method: string; path: string; responses: number[]; auth: boolean
   {
     method: 'patch',
     path: '/bookings/{id}',
-    responses: [200, 400, 401, 404, 409, 422, 500, 503],
+    responses: [200, 400, 401, 402, 404, 409, 422, 500, 503],
     auth: true,
     ok: 'BookingDto',
   },
@@ -80,7 +80,7 @@ describe('OpenAPI document', () => {
       expect(success.content['application/json'].schema.$ref).toBe(`#/components/schemas/${route.ok}`);
     }
     // 401 and the admin-role 403 come from the kit's auth decorators (described, not typed)
-    const own = route.path.startsWith('/health') ? [400, 500] : [400, 403, 404, 409, 422, 500, 503];
+    const own = route.path.startsWith('/health') ? [400, 500] : [400, 402, 403, 404, 409, 422, 500, 503];
     const typed = route.responses.filter((s) => own.includes(s) && !(route.method === 'delete' && s === 403));
     for (const status of typed) {
       expect(op.responses[status].content?.['application/problem+json']?.schema?.$ref).toBe(
@@ -102,7 +102,10 @@ describe('OpenAPI document', () => {
     expect(schemas.BookingDto.required).toEqual(
       expect.arrayContaining(['id', 'status', 'priceCents', 'currency', 'startTime', 'endTime', 'version']),
     );
-    expect(schemas.BookingStatus.enum).toEqual(['PENDING', 'CONFIRMED', 'CANCELLED']);
+    expect(schemas.BookingStatus.enum).toEqual(['PENDING', 'CONFIRMED', 'CANCELLED', 'PAYMENT_FAILED', 'EXPIRED']);
+    // a held booking (202) has the same shape as a confirmed one (201)
+    expect(create.responses[202].content['application/json'].schema.$ref).toBe('#/components/schemas/BookingDto');
+    expect(schemas.CreateBookingDto.properties.paymentMethod).toMatchObject({ type: 'string' });
     expect(schemas.CreateBookingDto.required.sort()).toEqual(['endTime', 'startTime', 'workspaceId']);
     const list = (h.app.openApi.paths['/bookings'] as Record<string, any>).get;
     expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(

@@ -353,7 +353,8 @@ describe('booking rules on create (integration)', () => {
         'BOOKING_CONFLICT',
       );
       expect(await rowsFor(ws.id)).toBe(1);
-      expect(await eventsFor(ws.id)).toBe(1);
+      // the first booking's booking.created and booking.confirmed, nothing for the refused one
+      expect(await eventsFor(ws.id)).toBe(2);
     });
 
     it('lets the same time be booked at another workspace', async () => {
@@ -367,9 +368,19 @@ describe('booking rules on create (integration)', () => {
     it('charges pro rata by the minute (90 min at 10.00/h = 15.00) and copies the currency', async () => {
       const ws = h.workspace({ hourlyRateCents: 1000, currency: 'CHF' });
       const booking = await h.booked(member.token, { workspaceId: ws.id, ...range(slot(24).startTime, 90) });
-      expect(booking).toMatchObject({ priceCents: 1500, currency: 'CHF', status: 'PENDING', attendees: 1, version: 1 });
+      expect(booking).toMatchObject({
+        priceCents: 1500,
+        currency: 'CHF',
+        status: 'CONFIRMED',
+        attendees: 1,
+        version: 2,
+      });
       const row = await h.prisma.booking.findUniqueOrThrow({ where: { id: booking.id } });
-      expect(row).toMatchObject({ priceCents: 1500, currency: 'CHF' });
+      // and charges exactly that
+      expect(row).toMatchObject({ priceCents: 1500, currency: 'CHF', paidCents: 1500 });
+      expect(h.downstreams.ledger.charges.filter((c) => c.bookingId === booking.id)).toEqual([
+        { key: booking.id, bookingId: booking.id, amountCents: 1500 },
+      ]);
     });
 
     it('rounds half-up to the minor unit in integers (45 min at 19.99/h = 14.9925 -> 1499)', async () => {

@@ -66,18 +66,18 @@ describe('database schema (integration)', () => {
       const dir = mkdtempSync(join(tmpdir(), 'booking-service-drift-'));
       try {
         const changed = readFileSync(SCHEMA, 'utf8')
-          .replace('  CANCELLED\n', '  CANCELLED\n  EXPIRED\n')
+          .replace('  CANCELLED\n', '  CANCELLED\n  REFUNDED\n')
           .replace(
             '  @@map("bookings")',
-            '  holdExpiresAt DateTime? @unique @map("hold_expires_at")\n\n  @@map("bookings")',
+            '  refundReference String? @unique @map("refund_reference")\n\n  @@map("bookings")',
           );
         const file = join(dir, 'schema.prisma');
         writeFileSync(file, changed);
         expect(await drift(file)).toEqual(
           expect.arrayContaining([
-            expect.stringContaining('"bookings"."hold_expires_at" does not exist'),
-            expect.stringContaining('BookingStatus lacks value EXPIRED'),
-            expect.stringMatching(/holdExpiresAt @unique: no unique index/),
+            expect.stringContaining('"bookings"."refund_reference" does not exist'),
+            expect.stringContaining('BookingStatus lacks value REFUNDED'),
+            expect.stringMatching(/refundReference @unique: no unique index/),
           ]),
         );
       } finally {
@@ -88,9 +88,11 @@ describe('database schema (integration)', () => {
     it('records the applied migration the way Prisma does', async () => {
       const rows = await h.prisma.$queryRaw<{ migration_name: string; checksum: string; finished_at: Date | null }[]>`
         SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name`;
-      expect(rows.map((r) => r.migration_name)).toEqual(['20261125020000_bookings']);
-      expect(rows[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
-      expect(rows[0]!.finished_at).not.toBeNull();
+      expect(rows.map((r) => r.migration_name)).toEqual(['20261125020000_bookings', '20261125030000_payment_saga']);
+      for (const row of rows) {
+        expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
+        expect(row.finished_at).not.toBeNull();
+      }
     });
   });
 
@@ -155,6 +157,36 @@ describe('database schema (integration)', () => {
         revived = postgresErrorCode(error);
       }
       expect(revived).toBe('23P01');
+    });
+
+    it('lets PAYMENT_FAILED and EXPIRED rows overlap an active one (they hold no slot)', async () => {
+      const workspaceId = randomUUID();
+      expect((await insert({ workspaceId, start: '2030-01-07T10:00Z', end: '2030-01-07T11:00Z' })).result).toBe('ok');
+      for (const status of ['PAYMENT_FAILED', 'EXPIRED']) {
+        expect(
+          (await insert({ workspaceId, start: '2030-01-07T10:00Z', end: '2030-01-07T11:00Z', status })).result,
+        ).toBe('ok');
+      }
+      expect(await h.prisma.booking.count({ where: { workspaceId } })).toBe(3);
+    });
+
+    it('refuses negative money columns (bookings_paid_check, 23514)', async () => {
+      const { id, result } = await insert({
+        workspaceId: randomUUID(),
+        start: '2030-01-07T10:00Z',
+        end: '2030-01-07T11:00Z',
+      });
+      expect(result).toBe('ok');
+      for (const column of ['paid_cents', 'refund_due_cents']) {
+        let outcome: string | undefined;
+        try {
+          await h.prisma.$executeRawUnsafe(`UPDATE "bookings" SET "${column}" = -1 WHERE "id" = $1::uuid`, id);
+          outcome = 'ok';
+        } catch (error) {
+          outcome = postgresErrorCode(error);
+        }
+        expect(outcome).toBe('23514');
+      }
     });
 
     it('keeps the CHECK constraints: end after start, at least one attendee, no negative price (23514)', async () => {

@@ -1,7 +1,14 @@
 import type { Booking } from '../generated/prisma/client.js';
 
 export type BookingEventType =
-  'booking.created' | 'booking.confirmed' | 'booking.cancelled' | 'booking.rescheduled' | 'booking.deleted';
+  | 'booking.created'
+  | 'booking.confirmed'
+  | 'booking.cancelled'
+  | 'booking.rescheduled'
+  | 'booking.deleted'
+  | 'booking.expired'
+  | 'payment.failed'
+  | 'refund.issued';
 
 export const BOOKING_EVENT_SCHEMA_VERSION = 1;
 
@@ -29,13 +36,24 @@ export interface BookingEventPayload {
   actorId: string;
   /** booking.rescheduled: the times and price before */
   previous?: { startTime: string; endTime: string; priceCents: number };
+  /** refund.issued: the amount refunded now; booking.cancelled: the refund the policy grants */
+  refundCents?: number;
+  /** payment.failed: the provider's decline code */
+  declineCode?: string;
+}
+
+export interface EventDetails {
+  previous?: Pick<Booking, 'startTime' | 'endTime' | 'priceCents'>;
+  refundCents?: number;
+  declineCode?: string;
 }
 
 export function bookingEventPayload(
   booking: Booking,
   actorId: string,
-  previous?: Pick<Booking, 'startTime' | 'endTime' | 'priceCents'>,
+  details: EventDetails = {},
 ): BookingEventPayload {
+  const { previous, refundCents, declineCode } = details;
   return {
     booking: {
       id: booking.id,
@@ -62,5 +80,7 @@ export function bookingEventPayload(
           },
         }
       : {}),
+    ...(refundCents !== undefined ? { refundCents } : {}),
+    ...(declineCode !== undefined ? { declineCode } : {}),
   };
 }

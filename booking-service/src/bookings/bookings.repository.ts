@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Booking, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { BookingStatus } from '../generated/prisma/enums.js';
-import { BookingEventType, bookingEventPayload, BOOKING_EVENT_SCHEMA_VERSION } from './booking-events.js';
+import { BookingEventType, bookingEventPayload, BOOKING_EVENT_SCHEMA_VERSION, EventDetails } from './booking-events.js';
 import { BookingConflictError } from './bookings.errors.js';
 
 /** Statuses that hold the slot (the exclusion constraint's predicate). */
@@ -63,8 +63,9 @@ export class BookingsRepository {
     booking: Booking,
     from: BookingStatus[],
     data: Prisma.BookingUpdateManyMutationInput,
-    event: BookingEventType,
+    event: BookingEventType | undefined,
     actorId: string,
+    details: EventDetails = {},
   ): Promise<Booking | null> {
     try {
       return await this.prisma.$transaction(async (tx) => {
@@ -74,7 +75,15 @@ export class BookingsRepository {
         });
         if (count === 0) return null;
         const updated = await tx.booking.findUniqueOrThrow({ where: { id: booking.id } });
-        await this.appendEvent(tx, event, updated, actorId, event === 'booking.rescheduled' ? booking : undefined);
+        if (event) {
+          await this.appendEvent(
+            tx,
+            event,
+            updated,
+            actorId,
+            event === 'booking.rescheduled' ? { ...details, previous: booking } : details,
+          );
+        }
         return updated;
       });
     } catch (error) {
@@ -119,12 +128,60 @@ export class BookingsRepository {
     });
   }
 
+  /** Records money that moved for a booking, with its event, at the version read. */
+  async recordRefund(booking: Booking, refundedCents: number, actorId: string): Promise<Booking | null> {
+    return this.transition(
+      booking,
+      [booking.status],
+      {
+        paidCents: { decrement: refundedCents },
+        refundDueCents: { decrement: Math.min(refundedCents, booking.refundDueCents) },
+      },
+      'refund.issued',
+      actorId,
+      { refundCents: refundedCents },
+    );
+  }
+
+  /** Money captured for a booking that it must give back (a charge whose change did not happen). */
+  async recordOwed(bookingId: string, amountCents: number): Promise<void> {
+    await this.prisma.booking.update({
+      where: { id: bookingId },
+      data: {
+        paidCents: { increment: amountCents },
+        refundDueCents: { increment: amountCents },
+        version: { increment: 1 },
+      },
+    });
+  }
+
+  /**
+   * PENDING bookings whose hold ran out, oldest first. Several sweepers may read the same rows:
+   * every change is a versioned transition, so only one of them moves each booking.
+   */
+  expiredHolds(limit: number): Promise<Booking[]> {
+    return this.prisma.booking.findMany({
+      where: { status: BookingStatus.PENDING, holdExpiresAt: { lt: new Date() } },
+      orderBy: { holdExpiresAt: 'asc' },
+      take: limit,
+    });
+  }
+
+  /** Bookings owed a refund, or whose charge outcome was unknown when they were released. */
+  moneyDue(limit: number): Promise<Booking[]> {
+    return this.prisma.booking.findMany({
+      where: { OR: [{ refundDueCents: { gt: 0 } }, { paymentUnresolved: true }] },
+      orderBy: { updatedAt: 'asc' },
+      take: limit,
+    });
+  }
+
   private async appendEvent(
     tx: Tx,
     type: BookingEventType,
     booking: Booking,
     actorId: string,
-    previous?: Booking,
+    details: EventDetails = {},
   ): Promise<void> {
     await tx.outboxEvent.create({
       data: {
@@ -132,7 +189,7 @@ export class BookingsRepository {
         type,
         aggregateId: booking.id,
         schemaVersion: BOOKING_EVENT_SCHEMA_VERSION,
-        payload: bookingEventPayload(booking, actorId, previous) as unknown as Prisma.InputJsonValue,
+        payload: bookingEventPayload(booking, actorId, details) as unknown as Prisma.InputJsonValue,
         occurredAt: new Date(),
       },
     });

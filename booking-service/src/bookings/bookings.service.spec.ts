@@ -2,8 +2,12 @@ import { DomainError, UserPrincipal } from '@cowork/service-kit';
 import { randomUUID } from 'node:crypto';
 import type { BookingUser, UserClient } from '../clients/user.client.js';
 import type { Workspace, WorkspaceClient } from '../clients/workspace.client.js';
+import type { PaymentClient } from '../clients/payment.client.js';
+import type { BookingServiceConfig } from '../config.js';
 import type { Booking } from '../generated/prisma/client.js';
 import { BookingStatus } from '../generated/prisma/enums.js';
+import type { BookingRepricing } from './booking-repricing.js';
+import { BookingSettlement, chargeKey, PaymentDeclinedError } from './booking-settlement.js';
 import { BookingConflictError } from './bookings.errors.js';
 import type { BookingsRepository, CreateOutcome, NewBooking } from './bookings.repository.js';
 import { BookingsService, parseRange } from './bookings.service.js';
@@ -37,6 +41,10 @@ class FakeBookings {
       endTime: new Date(data.endTime),
       status: BookingStatus.PENDING,
       version: 1,
+      paidCents: 0,
+      refundDueCents: 0,
+      declineCode: null,
+      paymentUnresolved: false,
       confirmedAt: null,
       cancelledAt: null,
       createdAt: now,
@@ -44,6 +52,51 @@ class FakeBookings {
     };
     this.rows.push(row);
     return row;
+  }
+
+  /** Replaces a row with its next version (what a versioned transition leaves behind). */
+  update(row: Booking, data: Partial<Booking>): Booking {
+    const next = { ...row, ...data, version: row.version + 1, updatedAt: new Date() };
+    this.rows.splice(this.rows.indexOf(row), 1, next);
+    return next;
+  }
+}
+
+const HOLD_UNTIL = new Date('2030-01-01T00:15:00.000Z');
+
+/**
+ * BookingSettlement's charge() over the fake rows: `outcome` says what payment-service does with a
+ * PENDING booking's charge. Records every charge attempt with its idempotency key.
+ */
+class FakeSettlement {
+  outcome: 'paid' | 'declined' | 'unavailable' = 'paid';
+  readonly attempts: { key: string; amountCents: number }[] = [];
+
+  constructor(private readonly repo: FakeBookings) {}
+
+  holdExpiry(): Date {
+    return HOLD_UNTIL;
+  }
+
+  async charge(booking: Booking): Promise<Booking | undefined> {
+    if (booking.status !== BookingStatus.PENDING) return booking;
+    this.attempts.push({ key: chargeKey(booking), amountCents: booking.priceCents });
+    const row = this.repo.rows.find((r) => r.id === booking.id)!;
+    if (this.outcome === 'unavailable') return undefined;
+    if (this.outcome === 'declined') {
+      const failed = this.repo.update(row, {
+        status: BookingStatus.PAYMENT_FAILED,
+        declineCode: 'card_declined',
+        holdExpiresAt: null,
+      });
+      throw new PaymentDeclinedError(failed, 'card_declined', 'Your card was declined');
+    }
+    return this.repo.update(row, {
+      status: BookingStatus.CONFIRMED,
+      confirmedAt: new Date(),
+      holdExpiresAt: null,
+      paidCents: row.priceCents,
+    });
   }
 }
 
@@ -101,6 +154,7 @@ describe('BookingsService.create: idempotency and validation (no database)', () 
   let repo: FakeBookings;
   let users: FakeUsers;
   let workspaces: FakeWorkspaces;
+  let settlement: FakeSettlement;
   let service: BookingsService;
   let member: UserPrincipal;
   let workspace: Workspace;
@@ -139,10 +193,13 @@ describe('BookingsService.create: idempotency and validation (no database)', () 
     repo = new FakeBookings();
     users = new FakeUsers();
     workspaces = new FakeWorkspaces();
+    settlement = new FakeSettlement(repo);
     service = new BookingsService(
       repo as unknown as BookingsRepository,
       users as unknown as UserClient,
       workspaces as unknown as WorkspaceClient,
+      settlement as unknown as BookingSettlement,
+      {} as BookingRepricing, // create never reprices
     );
     member = principal(addUser().id);
     workspace = {
@@ -161,12 +218,16 @@ describe('BookingsService.create: idempotency and validation (no database)', () 
     workspaces.workspaces.set(workspace.id, workspace);
   });
 
-  it('creates a PENDING booking priced pro rata, with what events need captured on the row', async () => {
-    const { booking, replayed } = await service.create(member, request(), 'key-1');
+  it('writes the booking PENDING (held), charges it under its id, and answers 201 CONFIRMED', async () => {
+    const { booking, replayed, httpStatus } = await service.create(member, request(), 'key-1');
     expect(replayed).toBe(false);
+    expect(httpStatus).toBe(201);
+    expect(settlement.attempts).toEqual([{ key: booking.id, amountCents: 1500 }]);
     expect(booking).toMatchObject({
       userId: member.userId,
-      status: 'PENDING',
+      status: 'CONFIRMED',
+      version: 2,
+      confirmedAt: expect.any(String),
       priceCents: 1500,
       currency: 'CHF',
       attendees: 1,
@@ -181,7 +242,73 @@ describe('BookingsService.create: idempotency and validation (no database)', () 
       userFullName: 'Ada Lovelace',
       workspaceName: 'Blue Room',
       workspaceTimezone: 'Europe/Berlin',
+      paymentMethod: 'pm_card_visa',
+      paidCents: 1500,
     });
+  });
+
+  it('was inserted PENDING with the hold expiry and the payment method asked for', async () => {
+    const create = repo.create.bind(repo);
+    let inserted: NewBooking | undefined;
+    repo.create = async (data) => {
+      inserted = data;
+      return create(data);
+    };
+    await service.create(member, request({ paymentMethod: 'pm_card_mastercard' }), 'key-1');
+    expect(inserted).toMatchObject({
+      holdExpiresAt: HOLD_UNTIL,
+      paymentMethod: 'pm_card_mastercard',
+      priceCents: 1500,
+    });
+    expect(inserted).not.toHaveProperty('status');
+  });
+
+  it('answers 202 with the PENDING booking while the charge cannot be settled', async () => {
+    settlement.outcome = 'unavailable';
+    const { booking, httpStatus } = await service.create(member, request(), 'key-1');
+    expect(httpStatus).toBe(202);
+    expect(booking).toMatchObject({ status: 'PENDING', version: 1, confirmedAt: null });
+    expect(repo.rows[0]).toMatchObject({ status: 'PENDING', holdExpiresAt: HOLD_UNTIL, paidCents: 0 });
+  });
+
+  it('lets a declined charge through as PAYMENT_DECLINED (402) with the decline code and the booking id', async () => {
+    settlement.outcome = 'declined';
+    let error: unknown;
+    await service.create(member, request(), 'key-1').catch((e: unknown) => (error = e));
+    expect(error).toBeInstanceOf(PaymentDeclinedError);
+    expect(error).toMatchObject({ code: 'PAYMENT_DECLINED', status: 402 });
+    expect((error as DomainError).extensions).toMatchObject({
+      declineCode: 'card_declined',
+      bookingId: repo.rows[0]!.id,
+    });
+    expect(repo.rows[0]!.status).toBe('PAYMENT_FAILED');
+  });
+
+  it('replays a declined booking as 402 again without charging it again', async () => {
+    settlement.outcome = 'declined';
+    expect(await codeOf(service.create(member, request(), 'key-1'))).toBe('PAYMENT_DECLINED');
+    settlement.outcome = 'paid';
+    expect(await codeOf(service.create(member, request(), 'key-1'))).toBe('PAYMENT_DECLINED');
+    expect(settlement.attempts).toHaveLength(1);
+    expect(repo.creates).toBe(1);
+  });
+
+  it('replays a PENDING booking by retrying its charge under the same key: 201 CONFIRMED once it goes through', async () => {
+    settlement.outcome = 'unavailable';
+    const first = await service.create(member, request(), 'key-1');
+    const stillHeld = await service.create(member, request(), 'key-1');
+    expect(stillHeld).toEqual({ booking: first.booking, replayed: true, httpStatus: 202 });
+    settlement.outcome = 'paid';
+    const settled = await service.create(member, request(), 'key-1');
+    expect(settled).toMatchObject({
+      replayed: true,
+      httpStatus: 201,
+      booking: { id: first.booking.id, status: 'CONFIRMED' },
+    });
+    // a settled booking replays as it is, with no further charge
+    expect(await service.create(member, request(), 'key-1')).toEqual(settled);
+    expect(settlement.attempts.map((a) => a.key)).toEqual([first.booking.id, first.booking.id, first.booking.id]);
+    expect(repo.creates).toBe(1);
   });
 
   it.each([
@@ -197,16 +324,17 @@ describe('BookingsService.create: idempotency and validation (no database)', () 
 
   it('accepts a 255-character printable key', async () => {
     const { booking } = await service.create(member, request(), '~'.repeat(255));
-    expect(booking.status).toBe('PENDING');
+    expect(booking.status).toBe('CONFIRMED');
   });
 
   it('replays the same key and body: the first booking, flagged, with no second validation or write', async () => {
     const first = await service.create(member, request(), 'key-1');
     const callsAfterFirst = users.calls + workspaces.calls;
     const second = await service.create(member, request(), 'key-1');
-    expect(second).toEqual({ booking: first.booking, replayed: true });
+    expect(second).toEqual({ booking: first.booking, replayed: true, httpStatus: 201 });
     expect(users.calls + workspaces.calls).toBe(callsAfterFirst);
     expect(repo.creates).toBe(1);
+    expect(settlement.attempts).toHaveLength(1);
   });
 
   it('treats the same request spelled differently as the same body (offsets, UUID case, default attendees)', async () => {
@@ -222,7 +350,7 @@ describe('BookingsService.create: idempotency and validation (no database)', () 
       }),
       'key-1',
     );
-    expect(second).toEqual({ booking: first.booking, replayed: true });
+    expect(second).toEqual({ booking: first.booking, replayed: true, httpStatus: 201 });
   });
 
   it.each<[string, Partial<CreateBookingDto>]>([
@@ -261,7 +389,11 @@ describe('BookingsService.create: idempotency and validation (no database)', () 
       Date.now = realNow;
     }
     expect(await codeOf(service.create(member, request(past), 'fresh-key'))).toBe('START_IN_PAST');
-    expect(await service.create(member, request(past), 'old-key')).toEqual({ booking: first.booking, replayed: true });
+    expect(await service.create(member, request(past), 'old-key')).toEqual({
+      booking: first.booking,
+      replayed: true,
+      httpStatus: 201,
+    });
   });
 
   it('answers a concurrent twin that inserted first as its replay', async () => {
@@ -282,9 +414,10 @@ describe('BookingsService.create: idempotency and validation (no database)', () 
       repo.nextCreate =
         outcome === 'conflict' ? () => Promise.reject(new BookingConflictError()) : () => Promise.resolve(outcome);
       const res = await service.create(member, request(), 'key-1');
-      expect(res).toEqual({ booking: first.booking, replayed: true });
+      expect(res).toEqual({ booking: first.booking, replayed: true, httpStatus: 201 });
     }
     expect(twin.id).toBe(first.booking.id);
+    expect(settlement.attempts).toHaveLength(1);
   });
 
   it('answers a real overlap (no twin under this key) with BOOKING_CONFLICT', async () => {
@@ -326,5 +459,42 @@ describe('BookingsService.create: idempotency and validation (no database)', () 
     arrange();
     expect(await codeOf(service.create(member, request(change), 'key-1'))).toBe(code);
     expect(repo.creates).toBe(0);
+    expect(settlement.attempts).toHaveLength(0);
+  });
+});
+
+describe('BookingSettlement: hold expiry and the cancellation refund policy (no database)', () => {
+  const settlementWith = (config: Partial<BookingServiceConfig>) =>
+    new BookingSettlement(
+      {} as BookingsRepository,
+      {} as PaymentClient,
+      { BOOKING_HOLD_SECONDS: 900, CANCELLATION_FULL_REFUND_HOURS: 24, ...config } as BookingServiceConfig,
+    );
+  const start = new Date('2030-01-10T12:00:00.000Z');
+  const booking = { startTime: start, paidCents: 2500 } as Booking;
+  const hoursBefore = (hours: number) => new Date(start.getTime() - hours * 3_600_000);
+
+  it('holds a booking BOOKING_HOLD_SECONDS from now', () => {
+    const before = Date.now();
+    const expiry = settlementWith({ BOOKING_HOLD_SECONDS: 60 }).holdExpiry().getTime();
+    expect(expiry).toBeGreaterThanOrEqual(before + 60_000);
+    expect(expiry).toBeLessThanOrEqual(Date.now() + 60_000);
+  });
+
+  it.each([
+    [48, 2500],
+    [24, 2500],
+    [24 - 1 / 3600, 0],
+    [2, 0],
+    [-1, 0],
+  ])('cancelling %d h before the start refunds %i (window 24 h, paid 2500)', (hours, refund) => {
+    expect(settlementWith({}).refundOnCancel(booking, hoursBefore(hours))).toBe(refund);
+  });
+
+  it('follows CANCELLATION_FULL_REFUND_HOURS, and refunds what was paid (not the price)', () => {
+    const settlement = settlementWith({ CANCELLATION_FULL_REFUND_HOURS: 2 });
+    expect(settlement.refundOnCancel(booking, hoursBefore(3))).toBe(2500);
+    expect(settlement.refundOnCancel(booking, hoursBefore(1))).toBe(0);
+    expect(settlement.refundOnCancel({ ...booking, paidCents: 0 }, hoursBefore(48))).toBe(0);
   });
 });

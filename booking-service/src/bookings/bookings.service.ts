@@ -1,5 +1,6 @@
 import {
   decodeCursor,
+  DependencyUnavailableError,
   ForbiddenError,
   IdempotencyKeyReusedError,
   isAdmin,
@@ -24,6 +25,8 @@ import {
   InvalidTimeRangeError,
   StartInPastError,
 } from './bookings.errors.js';
+import { BookingRepricing } from './booking-repricing.js';
+import { BookingSettlement, PaymentDeclinedError } from './booking-settlement.js';
 import { ACTIVE_STATUSES, BookingsRepository } from './bookings.repository.js';
 import { BookingDto } from './dto/booking.dto.js';
 import {
@@ -42,6 +45,8 @@ export interface CreateResult {
   booking: BookingDto;
   /** true when this was a replay of an earlier request with the same Idempotency-Key */
   replayed: boolean;
+  /** 201 confirmed (or a replay of a settled booking); 202 held, payment not settled yet */
+  httpStatus: 201 | 202;
 }
 
 /** A version conflict is retried this many times before the client hears BOOKING_MODIFIED. */
@@ -53,6 +58,8 @@ export class BookingsService {
     private readonly bookings: BookingsRepository,
     private readonly users: UserClient,
     private readonly workspaces: WorkspaceClient,
+    private readonly settlement: BookingSettlement,
+    private readonly repricing: BookingRepricing,
   ) {}
 
   /**
@@ -80,7 +87,7 @@ export class BookingsService {
     });
 
     const earlier = await this.bookings.findByIdempotencyKey(principal.userId, idempotencyKey);
-    if (earlier) return replay(earlier, requestHash);
+    if (earlier) return this.replay(earlier, requestHash, principal.userId);
     if (range.start.getTime() < Date.now()) throw new StartInPastError();
 
     const { user, workspace } = await this.checkRequest(userId, input.workspaceId, range, attendees);
@@ -102,6 +109,8 @@ export class BookingsService {
           userFullName: user.fullName,
           workspaceName: workspace.name,
           workspaceTimezone: workspace.timezone,
+          paymentMethod: input.paymentMethod ?? 'pm_card_visa',
+          holdExpiresAt: this.settlement.holdExpiry(),
         },
         principal.userId,
       )
@@ -109,12 +118,31 @@ export class BookingsService {
         if (error instanceof BookingConflictError) return { kind: 'conflict' as const };
         throw error;
       });
-    if (outcome.kind === 'created') return { booking: BookingDto.from(outcome.booking), replayed: false };
+    if (outcome.kind === 'created') return this.settle(outcome.booking, principal.userId, false);
     // A concurrent twin with the same key got there first (its insert may even have taken the
     // slot before our key check ran): answer as its replay. Otherwise it is a real overlap.
     const twin = await this.bookings.findByIdempotencyKey(principal.userId, idempotencyKey);
-    if (twin) return replay(twin, requestHash);
+    if (twin) return this.replay(twin, requestHash, principal.userId);
     throw new BookingConflictError();
+  }
+
+  /**
+   * A replay answers as the booking stands: settled ones as they settled (a declined one 402
+   * again); a PENDING one drives the charge forward with the same key, so it cannot pay twice.
+   */
+  private async replay(earlier: Booking, requestHash: string, actorId: string): Promise<CreateResult> {
+    if (earlier.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+    if (earlier.status === BookingStatus.PAYMENT_FAILED) {
+      throw new PaymentDeclinedError(earlier, earlier.declineCode ?? 'declined', 'The payment was declined');
+    }
+    return this.settle(earlier, actorId, true);
+  }
+
+  private async settle(booking: Booking, actorId: string, replayed: boolean): Promise<CreateResult> {
+    const settled = await this.settlement.charge(booking, actorId);
+    return settled
+      ? { booking: BookingDto.from(settled), replayed, httpStatus: 201 }
+      : { booking: BookingDto.from(booking), replayed, httpStatus: 202 };
   }
 
   async get(principal: UserPrincipal, id: string): Promise<BookingDto> {
@@ -140,34 +168,54 @@ export class BookingsService {
     return toPage(rows, query.limit, BookingDto.from);
   }
 
-  /** PENDING -> CONFIRMED. Idempotent: confirming a confirmed booking returns it unchanged. */
+  /**
+   * Retries the charge of a PENDING booking (same key: never charged twice) and confirms it.
+   * Idempotent: confirming a confirmed booking returns it unchanged. Still no answer from
+   * payment-service: 503, the booking stays held until its hold expires.
+   */
   confirm(principal: UserPrincipal, id: string): Promise<BookingDto> {
     return this.change(principal, id, async (booking) => {
       if (booking.status === BookingStatus.CONFIRMED) return booking;
       if (booking.status !== BookingStatus.PENDING) throw new InvalidBookingStateError(booking.status, 'confirmed');
-      return this.bookings.transition(
-        booking,
-        [BookingStatus.PENDING],
-        { status: BookingStatus.CONFIRMED, confirmedAt: new Date() },
-        'booking.confirmed',
-        principal.userId,
-      );
+      if (booking.holdExpiresAt && booking.holdExpiresAt.getTime() <= Date.now()) {
+        const released = await this.settlement.expireHold(booking);
+        if (released?.status === BookingStatus.CONFIRMED) return released;
+        throw new InvalidBookingStateError(BookingStatus.EXPIRED, 'confirmed');
+      }
+      const settled = await this.settlement.charge(booking, principal.userId);
+      if (!settled) throw new DependencyUnavailableError('payment-service', 5, 'the charge could not be settled');
+      return settled;
     });
   }
 
-  /** Frees the slot. Idempotent: cancelling a cancelled booking returns it unchanged. */
-  cancel(principal: UserPrincipal, id: string): Promise<BookingDto> {
-    return this.change(principal, id, async (booking) => {
+  /**
+   * Frees the slot and refunds by policy (all of it up to CANCELLATION_FULL_REFUND_HOURS before
+   * the start, nothing after). The booking is CANCELLED in the same transaction that records the
+   * refund owed; the refund is then paid, or retried by the sweeper. Idempotent: cancelling a
+   * cancelled booking returns it unchanged.
+   */
+  async cancel(principal: UserPrincipal, id: string): Promise<BookingDto> {
+    const cancelled = await this.changeRow(principal, id, async (booking) => {
       if (booking.status === BookingStatus.CANCELLED) return booking;
       if (!ACTIVE_STATUSES.includes(booking.status)) throw new InvalidBookingStateError(booking.status, 'cancelled');
+      const refund = this.settlement.refundOnCancel(booking);
       return this.bookings.transition(
         booking,
         ACTIVE_STATUSES,
-        { status: BookingStatus.CANCELLED, cancelledAt: new Date() },
+        {
+          status: BookingStatus.CANCELLED,
+          cancelledAt: new Date(),
+          holdExpiresAt: null,
+          refundDueCents: refund,
+          // a PENDING booking's charge may still land: reconcile it later
+          paymentUnresolved: booking.status === BookingStatus.PENDING && booking.priceCents > 0,
+        },
         'booking.cancelled',
         principal.userId,
+        { refundCents: refund },
       );
     });
+    return BookingDto.from(await this.settlement.payRefundDue(cancelled, principal.userId));
   }
 
   /**
@@ -175,9 +223,15 @@ export class BookingsService {
    * the new range with every other active booking (never with the booking itself).
    * Idempotent: asking for the times it already has changes nothing.
    */
-  reschedule(principal: UserPrincipal, id: string, input: RescheduleBookingDto): Promise<BookingDto> {
-    return this.change(principal, id, async (booking) => {
-      if (!ACTIVE_STATUSES.includes(booking.status)) throw new InvalidBookingStateError(booking.status, 'rescheduled');
+  async reschedule(principal: UserPrincipal, id: string, input: RescheduleBookingDto): Promise<BookingDto> {
+    const moved = await this.changeRow(principal, id, async (booking) => {
+      if (booking.status === BookingStatus.PENDING) {
+        throw new InvalidBookingStateError(
+          booking.status,
+          'rescheduled before its payment settles (POST /bookings/:id/confirm)',
+        );
+      }
+      if (booking.status !== BookingStatus.CONFIRMED) throw new InvalidBookingStateError(booking.status, 'rescheduled');
       const range = parseRange(
         input.startTime ?? booking.startTime.toISOString(),
         input.endTime ?? booking.endTime.toISOString(),
@@ -187,26 +241,22 @@ export class BookingsService {
       }
       if (range.start.getTime() < Date.now()) throw new StartInPastError();
       const { workspace } = await this.checkRequest(booking.userId, booking.workspaceId, range, booking.attendees);
-      return this.bookings.transition(
-        booking,
-        ACTIVE_STATUSES,
-        {
-          startTime: range.start,
-          endTime: range.end,
-          priceCents: priceForRange(workspace.hourlyRateCents, range.start, range.end),
-        },
-        'booking.rescheduled',
-        principal.userId,
-      );
+      const priceCents = priceForRange(workspace.hourlyRateCents, range.start, range.end);
+      return this.repricing.move(booking, range, priceCents, principal.userId);
     });
+    return BookingDto.from(await this.settlement.payRefundDue(moved, principal.userId));
   }
 
-  /** Admin only; only a booking that is cancelled or was never confirmed (it holds no money). */
+  /**
+   * Admin only; only a booking that is no longer active and holds no money: cancelled, declined
+   * or expired, with nothing captured, owed or unresolved.
+   */
   async delete(principal: UserPrincipal, id: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const booking = await this.visibleTo(principal, id);
-      if (booking.status !== BookingStatus.CANCELLED && booking.status !== BookingStatus.PENDING) {
-        throw new InvalidBookingStateError(booking.status, 'deleted');
+      if (ACTIVE_STATUSES.includes(booking.status)) throw new InvalidBookingStateError(booking.status, 'deleted');
+      if (booking.paidCents > 0 || booking.refundDueCents > 0 || booking.paymentUnresolved) {
+        throw new InvalidBookingStateError(booking.status, 'deleted while it holds money');
       }
       if (await this.bookings.delete(booking, principal.userId)) return;
       if (attempt >= MAX_ATTEMPTS) throw new BookingModifiedError();
@@ -233,16 +283,24 @@ export class BookingsService {
     return booking;
   }
 
-  /** Read, decide, write at the version read; on a concurrent change, read again. */
   private async change(
     principal: UserPrincipal,
     id: string,
     apply: (booking: Booking) => Promise<Booking | null>,
   ): Promise<BookingDto> {
+    return BookingDto.from(await this.changeRow(principal, id, apply));
+  }
+
+  /** Read, decide, write at the version read; on a concurrent change, read again. */
+  private async changeRow(
+    principal: UserPrincipal,
+    id: string,
+    apply: (booking: Booking) => Promise<Booking | null>,
+  ): Promise<Booking> {
     for (let attempt = 1; ; attempt++) {
       const booking = await this.visibleTo(principal, id);
       const result = await apply(booking);
-      if (result) return BookingDto.from(result);
+      if (result) return result;
       if (attempt >= MAX_ATTEMPTS) throw new BookingModifiedError();
     }
   }
@@ -274,9 +332,4 @@ function fingerprint(request: {
     request.paymentMethod ?? null,
   ]);
   return createHash('sha256').update(canonical).digest('hex');
-}
-
-function replay(earlier: Booking, requestHash: string): CreateResult {
-  if (earlier.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
-  return { booking: BookingDto.from(earlier), replayed: true };
 }

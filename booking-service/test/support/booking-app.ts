@@ -31,6 +31,7 @@ export class BookingHarness {
       SERVICE_CLIENT_ID: 'booking-service',
       SERVICE_CLIENT_SECRET: 'unused-in-tests',
       DATABASE_POOL_SIZE: '20',
+      SWEEP_INTERVAL_MS: '0',
       ...env,
     });
     return new BookingHarness(app, downstreams, tokens, db);

@@ -26,6 +26,82 @@ export interface StubWorkspace {
 
 export type Mode = 'ok' | 'error' | 'slow';
 
+/** The JSON fields the payment-service stub reads from a request body. */
+export interface StubBody {
+  bookingId: string;
+  amountCents: number;
+  paymentMethod: string;
+}
+
+export interface StubRequest {
+  method: string;
+  body: StubBody;
+  idempotencyKey?: string;
+}
+
+/**
+ * payment-service's contract, in memory: charges idempotent on their key (pm_card_visa
+ * succeeds, pm_card_declined / pm_card_insufficient_funds answer 402, pm_card_error 503),
+ * refunds per booking that never exceed what was captured, and the per-booking totals.
+ */
+export class PaymentLedger {
+  readonly answers = new Map<string, { status: number; body: unknown }>();
+  readonly charges: { key: string; bookingId: string; amountCents: number }[] = [];
+  readonly refunds: { key: string; bookingId: string; amountCents: number }[] = [];
+
+  handle(path: string, request: StubRequest): { status: number; body: unknown } {
+    const key = request.idempotencyKey ?? '';
+    const stored = this.answers.get(`${path}|${key}`);
+    if (request.method === 'POST' && stored) return stored;
+    const answer = this.answer(path, request, key);
+    if (request.method === 'POST' && answer.status !== 503) this.answers.set(`${path}|${key}`, answer);
+    return answer;
+  }
+
+  captured(bookingId: string): number {
+    return this.charges.filter((c) => c.bookingId === bookingId).reduce((sum, c) => sum + c.amountCents, 0);
+  }
+
+  refunded(bookingId: string): number {
+    return this.refunds.filter((r) => r.bookingId === bookingId).reduce((sum, r) => sum + r.amountCents, 0);
+  }
+
+  private answer(path: string, request: StubRequest, key: string): { status: number; body: unknown } {
+    if (request.method === 'POST' && path === '/internal/charges') {
+      const { bookingId, amountCents, paymentMethod } = request.body;
+      if (paymentMethod === 'pm_card_error')
+        return { status: 503, body: { code: 'PROVIDER_UNAVAILABLE', status: 503 } };
+      if (paymentMethod === 'pm_card_declined' || paymentMethod === 'pm_card_insufficient_funds') {
+        const declineCode = paymentMethod === 'pm_card_declined' ? 'card_declined' : 'insufficient_funds';
+        return {
+          status: 402,
+          body: { code: 'PAYMENT_DECLINED', status: 402, declineCode, detail: 'Your card was declined' },
+        };
+      }
+      this.charges.push({ key, bookingId, amountCents });
+      return { status: 201, body: { id: randomUUID(), bookingId, amountCents, status: 'SUCCEEDED' } };
+    }
+    const refund = /^\/internal\/bookings\/([^/]+)\/refunds$/.exec(path);
+    if (request.method === 'POST' && refund) {
+      const bookingId = refund[1]!;
+      if (request.body.amountCents > this.captured(bookingId) - this.refunded(bookingId)) {
+        return { status: 422, body: { code: 'REFUND_EXCEEDS_CAPTURED', status: 422 } };
+      }
+      this.refunds.push({ key, bookingId, amountCents: request.body.amountCents });
+      return { status: 201, body: { refundedCents: request.body.amountCents, refunds: [] } };
+    }
+    const totals = /^\/internal\/bookings\/([^/]+)\/payments$/.exec(path);
+    if (totals) {
+      const bookingId = totals[1]!;
+      return {
+        status: 200,
+        body: { capturedCents: this.captured(bookingId), refundedCents: this.refunded(bookingId), payments: [] },
+      };
+    }
+    return { status: 404, body: { code: 'NOT_FOUND', status: 404 } };
+  }
+}
+
 /**
  * Stand-ins for user-service and workspace-service over real HTTP, each with a mode:
  * answering, failing with 500, or answering only after `delayMs`. Counts requests.
@@ -37,7 +113,7 @@ export class StubService {
   private server?: Server;
   url = '';
 
-  constructor(private readonly route: (path: string) => { status: number; body: unknown }) {}
+  constructor(private readonly route: (path: string, request: StubRequest) => { status: number; body: unknown }) {}
 
   /** Listens on a free port, or (after close()) again on the port it had, so its URL stays valid. */
   async start(): Promise<this> {
@@ -64,7 +140,17 @@ export class StubService {
       res.writeHead(500, { 'content-type': 'application/problem+json' }).end('{"code":"INTERNAL_ERROR"}');
       return;
     }
-    const { status, body } = this.route(req.url ?? '/');
+    let raw = '';
+    try {
+      for await (const chunk of req) raw += chunk;
+    } catch {
+      return; // the caller gave up (timed out) while we were slow: nobody to answer
+    }
+    const { status, body } = this.route(req.url ?? '/', {
+      method: req.method ?? 'GET',
+      body: (raw ? JSON.parse(raw) : {}) as StubBody,
+      idempotencyKey: req.headers['idempotency-key'] as string | undefined,
+    });
     if (!res.destroyed) res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   }
 
@@ -83,16 +169,23 @@ export class Downstreams {
   readonly workspaceService = new StubService((path) =>
     lookup(this.workspaces, path, /^\/workspaces\/([^/?]+)/, 'WORKSPACE_NOT_FOUND'),
   );
+  readonly ledger = new PaymentLedger();
+  readonly paymentService = new StubService((path, request) => this.ledger.handle(path, request));
 
   static async start(): Promise<Downstreams> {
     const d = new Downstreams();
     await d.userService.start();
     await d.workspaceService.start();
+    await d.paymentService.start();
     return d;
   }
 
   get env(): Record<string, string> {
-    return { USER_SERVICE_URL: this.userService.url, WORKSPACE_SERVICE_URL: this.workspaceService.url };
+    return {
+      USER_SERVICE_URL: this.userService.url,
+      WORKSPACE_SERVICE_URL: this.workspaceService.url,
+      PAYMENT_SERVICE_URL: this.paymentService.url,
+    };
   }
 
   user(overrides: Partial<StubUser> = {}): StubUser {
@@ -133,6 +226,7 @@ export class Downstreams {
   async close(): Promise<void> {
     await this.userService.close();
     await this.workspaceService.close();
+    await this.paymentService.close();
   }
 }
 
