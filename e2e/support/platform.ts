@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ServiceProcess } from './service-process.js';
 
-export type ServiceName = 'auth-service' | 'user-service' | 'workspace-service' | 'booking-service';
+export type ServiceName = 'auth-service' | 'user-service' | 'workspace-service' | 'booking-service' | 'payment-service';
 
 /** Each service's base-URL variable, as the others read it. */
 const URL_VARIABLES: Record<ServiceName, string> = {
@@ -13,6 +13,7 @@ const URL_VARIABLES: Record<ServiceName, string> = {
   'user-service': 'USER_SERVICE_URL',
   'workspace-service': 'WORKSPACE_SERVICE_URL',
   'booking-service': 'BOOKING_SERVICE_URL',
+  'payment-service': 'PAYMENT_SERVICE_URL',
 };
 
 export interface PlatformOptions {

@@ -20,7 +20,9 @@ describe('sign-up and session lifecycle across auth-service and user-service (re
     const email = `e2e-${randomUUID()}@example.com`;
     const password = 'a long enough passphrase';
 
-    const registered = await api('POST', `${auth}/auth/register`, { body: { email, password, fullName: 'Grace Hopper' } });
+    const registered = await api('POST', `${auth}/auth/register`, {
+      body: { email, password, fullName: 'Grace Hopper' },
+    });
     expect(registered.status).toBe(201);
     expect(registered.body.user).toMatchObject({ email, fullName: 'Grace Hopper', role: 'MEMBER' });
     const userId: string = registered.body.user.id;
@@ -44,7 +46,9 @@ describe('sign-up and session lifecycle across auth-service and user-service (re
     expect(reused.status).toBe(401);
     expect(reused.headers.get('content-type')).toContain('application/problem+json');
     expect(reused.body.code).toBe('REFRESH_TOKEN_REUSED');
-    const familyMember = await api('POST', `${auth}/auth/refresh`, { body: { refreshToken: refreshed.body.refreshToken } });
+    const familyMember = await api('POST', `${auth}/auth/refresh`, {
+      body: { refreshToken: refreshed.body.refreshToken },
+    });
     expect(familyMember.status).toBe(401);
 
     // the session from registration is another family and still works; logout ends it

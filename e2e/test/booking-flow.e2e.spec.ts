@@ -13,7 +13,7 @@ function slot(hourOffset: number, hours = 1) {
   return { startTime: day.toISOString(), endTime: new Date(day.getTime() + hours * 3_600_000).toISOString() };
 }
 
-describe('booking across auth, user, workspace and booking services (real processes)', () => {
+describe('booking across auth, user, workspace, booking and payment services (real processes)', () => {
   let platform: Platform;
   let userProxy: DelayProxy;
   let adminToken: string;
@@ -44,17 +44,20 @@ describe('booking across auth, user, workspace and booking services (real proces
 
   beforeAll(async () => {
     userProxy = await DelayProxy.start();
-    platform = await Platform.start(['auth-service', 'user-service', 'workspace-service', 'booking-service'], {
-      admin,
-      env: {
-        'booking-service': {
-          USER_SERVICE_URL: userProxy.url,
-          DOWNSTREAM_TIMEOUT_MS: String(DOWNSTREAM_TIMEOUT_MS),
-          CIRCUIT_BREAKER_THRESHOLD: '3',
-          CIRCUIT_BREAKER_HALF_OPEN_MS: '2000',
+    platform = await Platform.start(
+      ['auth-service', 'user-service', 'workspace-service', 'booking-service', 'payment-service'],
+      {
+        admin,
+        env: {
+          'booking-service': {
+            USER_SERVICE_URL: userProxy.url,
+            DOWNSTREAM_TIMEOUT_MS: String(DOWNSTREAM_TIMEOUT_MS),
+            CIRCUIT_BREAKER_THRESHOLD: '3',
+            CIRCUIT_BREAKER_HALF_OPEN_MS: '2000',
+          },
         },
       },
-    });
+    );
     userProxy.target = platform.url('user-service');
     booking = platform.url('booking-service');
     // the first admin is created in the background once user-service answers
@@ -94,7 +97,7 @@ describe('booking across auth, user, workspace and booking services (real proces
 
     const booked = await book(first, { workspaceId, ...slot(0, 2), attendees: 3 });
     expect(booked.status).toBe(201);
-    expect(booked.body).toMatchObject({ status: 'PENDING', priceCents: 5000, currency: 'EUR', attendees: 3 });
+    expect(booked.body).toMatchObject({ status: 'CONFIRMED', priceCents: 5000, currency: 'EUR', attendees: 3 });
 
     const overlap = await book(second, { workspaceId, ...slot(1, 2) });
     expect(overlap.status).toBe(409);
@@ -110,8 +113,9 @@ describe('booking across auth, user, workspace and booking services (real proces
     const retry = await book(second, { workspaceId, ...slot(1, 1) });
     expect(retry.status).toBe(201);
 
+    // confirming a paid booking changes nothing
     const confirmed = await api('POST', `${booking}/bookings/${retry.body.id}/confirm`, { token: second });
-    expect(confirmed.body.status).toBe('CONFIRMED');
+    expect(confirmed.body).toMatchObject({ status: 'CONFIRMED', version: retry.body.version });
 
     // the free intervals reflect it
     const availability = await api(
