@@ -62,9 +62,10 @@ describe('payment-service killed (SIGKILL) while bookings are being paid (real p
     });
     const member: string = register.body.accessToken;
 
-    // 20 bookings in flight; payment-service dies in the middle of them
-    const requests = Array.from({ length: 20 }, (_, i) =>
-      api('POST', `${booking}/bookings`, {
+    // 20 bookings started 100 ms apart; payment-service dies in the middle of them
+    const requests = Array.from({ length: 20 }, async (_, i) => {
+      await sleep(i * 100);
+      return api('POST', `${booking}/bookings`, {
         token: member,
         headers: { 'idempotency-key': randomUUID() },
         body: {
@@ -72,10 +73,11 @@ describe('payment-service killed (SIGKILL) while bookings are being paid (real p
           ...slot(3 + Math.floor(i / 10), (i % 10) + 8),
           paymentMethod: 'pm_card_visa',
         },
-      }),
-    );
-    // kill it as soon as the first booking has been paid, while the others are mid-charge
+      });
+    });
+    // kill it once the first booking has been paid: some are paid, some mid-charge, some not started
     await Promise.race(requests);
+    await sleep(300);
     await platform.service('payment-service').kill();
     const answers = await Promise.all(requests);
     const statuses = answers.map((a) => a.status);
