@@ -300,6 +300,21 @@ describe('payment saga (integration)', () => {
       expect(await eventTypes(expiring.id)).toEqual(['booking.created', 'booking.expired']);
     });
 
+    it('the sweeper leaves an expired hold alone while its charge is still in flight, then settles it', async () => {
+      const ws = h.workspace();
+      const held = await whilePaymentsDown(() => h.book(owner.token, { workspaceId: ws.id, ...slot(66) }));
+      ledger().inFlight.add(held.body.id);
+      await expireHold(held.body.id);
+      await sweep();
+      expect((await get(held.body.id)).body.status).toBe('PENDING');
+      // the crashed charge is recovered at payment-service: it did go through
+      ledger().inFlight.delete(held.body.id);
+      ledger().charges.push({ key: held.body.id, bookingId: held.body.id, amountCents: 1000 });
+      await sweep();
+      expect((await get(held.body.id)).body.status).toBe('CONFIRMED');
+      expect(chargesOf(held.body.id)).toHaveLength(1);
+    });
+
     it('the sweeper confirms a held booking whose charge did go through', async () => {
       const ws = h.workspace();
       const held = await whilePaymentsDown(() => h.book(owner.token, { workspaceId: ws.id, ...slot(64) }));

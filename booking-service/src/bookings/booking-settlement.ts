@@ -98,13 +98,16 @@ export class BookingSettlement {
 
   /**
    * A hold that ran out: asks payment-service what was captured (a read, never a new charge).
-   * Paid in full: confirmed after all. Nothing: EXPIRED, slot released. No answer: EXPIRED with
-   * the outcome unresolved, and reconciled (refunded if anything was captured) later.
+   * Paid in full: confirmed after all. A charge still in flight: left for the next round. Nothing:
+   * EXPIRED, slot released. No answer: EXPIRED with the outcome unresolved, and reconciled
+   * (refunded if anything was captured) later.
    */
   async expireHold(booking: Booking): Promise<Booking | null> {
     let captured: number | undefined;
     try {
       const paid = await this.payments.payments(booking.id);
+      // a charge still being processed (or recovered after a crash) may land: decide next round
+      if ((paid.chargesInFlight ?? 0) > 0) return null;
       captured = paid.capturedCents - paid.refundedCents;
     } catch (error) {
       if (!(error instanceof DependencyUnavailableError)) throw error;

@@ -19,6 +19,8 @@ export type ChargeOutcome =
 export interface BookingPayments {
   capturedCents: number;
   refundedCents: number;
+  /** charges of this booking payment-service is still processing (or recovering after a crash) */
+  chargesInFlight?: number;
 }
 
 /**

@@ -48,6 +48,8 @@ export class PaymentLedger {
   readonly answers = new Map<string, { status: number; body: unknown }>();
   readonly charges: { key: string; bookingId: string; amountCents: number }[] = [];
   readonly refunds: { key: string; bookingId: string; amountCents: number }[] = [];
+  /** bookings with a charge payment-service is still processing or recovering */
+  readonly inFlight = new Set<string>();
 
   handle(path: string, request: StubRequest): { status: number; body: unknown } {
     const key = request.idempotencyKey ?? '';
@@ -95,7 +97,12 @@ export class PaymentLedger {
       const bookingId = totals[1]!;
       return {
         status: 200,
-        body: { capturedCents: this.captured(bookingId), refundedCents: this.refunded(bookingId), payments: [] },
+        body: {
+          capturedCents: this.captured(bookingId),
+          refundedCents: this.refunded(bookingId),
+          chargesInFlight: this.inFlight.has(bookingId) ? 1 : 0,
+          payments: [],
+        },
       };
     }
     return { status: 404, body: { code: 'NOT_FOUND', status: 404 } };
