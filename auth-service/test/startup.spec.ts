@@ -1,5 +1,4 @@
-import { DatabaseConnection } from '@cowork/service-kit';
-import { findSchemaDrift, openApiDrift } from '@cowork/service-kit/testing';
+import { openApiDrift } from '@cowork/service-kit/testing';
 import { createPublicKey, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,12 +38,7 @@ describe('start-up', () => {
 
   describe('drift', () => {
     it('the migrated database has everything prisma/schema.prisma declares', async () => {
-      const session = await ctx.app.app.get(DatabaseConnection).session();
-      try {
-        expect(await findSchemaDrift(schemaFile, session)).toEqual([]);
-      } finally {
-        await session.release();
-      }
+      expect(await ctx.app.schemaDrift(schemaFile)).toEqual([]);
     });
 
     it('the committed openapi.json is what the code produces', () => {

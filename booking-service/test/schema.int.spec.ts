@@ -1,5 +1,4 @@
-import { DatabaseConnection, postgresErrorCode } from '@cowork/service-kit';
-import { findSchemaDrift } from '@cowork/service-kit/testing';
+import { postgresErrorCode } from '@cowork/service-kit';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,14 +22,7 @@ describe('database schema (integration)', () => {
     await h?.close();
   });
 
-  async function drift(schemaFile: string): Promise<string[]> {
-    const session = await h.app.app.get(DatabaseConnection).session();
-    try {
-      return await findSchemaDrift(schemaFile, session);
-    } finally {
-      await session.release();
-    }
-  }
+  const drift = (schemaFile: string) => h.app.schemaDrift(schemaFile);
 
   /** Inserts a bookings row in plain SQL; resolves to the SQLSTATE it failed with, or 'ok'. */
   async function insert(row: {

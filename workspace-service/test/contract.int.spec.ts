@@ -1,5 +1,4 @@
-import { DatabaseConnection } from '@cowork/service-kit';
-import { findSchemaDrift, openApiDrift } from '@cowork/service-kit/testing';
+import { openApiDrift } from '@cowork/service-kit/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,14 +53,7 @@ describe('contracts: database schema and OpenAPI document', () => {
     await h?.close();
   });
 
-  async function drift(schemaFile: string): Promise<string[]> {
-    const session = await h.app.app.get(DatabaseConnection).session();
-    try {
-      return await findSchemaDrift(schemaFile, session);
-    } finally {
-      await session.release();
-    }
-  }
+  const drift = (schemaFile: string) => h.app.schemaDrift(schemaFile);
 
   describe('schema.prisma and the migrations', () => {
     it('agree: every model, field, enum and unique index exists in the freshly migrated database', async () => {

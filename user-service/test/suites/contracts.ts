@@ -1,5 +1,4 @@
-import { DatabaseConnection } from '@cowork/service-kit';
-import { findSchemaDrift, openApiDrift } from '@cowork/service-kit/testing';
+import { openApiDrift } from '@cowork/service-kit/testing';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,14 +54,7 @@ const ROUTES: { method: string; path: string; responses: number[]; auth: boolean
 /** schema.prisma against the migrated database; the code's OpenAPI document against openapi.json. */
 export function contractsSuite(h: UserServiceHarness): void {
   describe('contracts: database schema and OpenAPI document', () => {
-    async function drift(schemaFile: string): Promise<string[]> {
-      const session = await h.app.app.get(DatabaseConnection).session();
-      try {
-        return await findSchemaDrift(schemaFile, session);
-      } finally {
-        await session.release();
-      }
-    }
+    const drift = (schemaFile: string) => h.app.schemaDrift(schemaFile);
 
     describe('schema.prisma and the migrations', () => {
       it('agree: every model, field, enum and unique index exists in the freshly migrated database', async () => {

@@ -3,6 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { createServiceApp, ServiceAppOptions } from '../bootstrap/create-service-app.js';
 import type { BaseServiceConfig } from '../config/service-config.js';
+import { DatabaseConnection } from '../database/database-connection.js';
+import { findSchemaDrift } from './schema-drift.js';
 
 export interface TestResponse<T = any> {
   status: number;
@@ -88,6 +90,16 @@ export class TestApp {
     const type = String(res.headers['content-type'] ?? '');
     if (type.includes('json') && res.body) body = JSON.parse(res.body);
     return { status: res.statusCode, headers: res.headers, body: body as T, text: res.body };
+  }
+
+  /** What schema.prisma declares that this app's freshly migrated database lacks ([] = agree). */
+  async schemaDrift(schemaFile: string): Promise<string[]> {
+    const session = await this.app.get(DatabaseConnection).session();
+    try {
+      return await findSchemaDrift(schemaFile, session);
+    } finally {
+      await session.release();
+    }
   }
 
   async close(): Promise<void> {
