@@ -34,7 +34,11 @@ describe('payment-service killed (SIGKILL) while bookings are being paid (real p
             CANCELLATION_FULL_REFUND_HOURS: '24',
           },
           // slow enough that the kill lands between "provider charged" and "payment recorded"
-          'payment-service': { SIMULATED_PROVIDER_LATENCY_MS: '300', IDEMPOTENCY_LOCK_SECONDS: '2' },
+          'payment-service': {
+            SIMULATED_PROVIDER_LATENCY_MS: '300',
+            PROVIDER_TIMEOUT_MS: '1000',
+            IDEMPOTENCY_LOCK_SECONDS: '2',
+          },
         },
       },
     );

@@ -1,6 +1,6 @@
 import { BaseServiceConfig } from '@cowork/service-kit';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Max, Min, ValidateBy } from 'class-validator';
 
 /** The payment providers this build can talk to; a real one is one adapter class and one entry here. */
 export const PAYMENT_PROVIDERS = ['simulated'] as const;
@@ -39,5 +39,24 @@ export class PaymentServiceConfig extends BaseServiceConfig {
   @IsInt()
   @Min(1)
   @Max(3600)
+  // a claim must outlive the provider call it guards, or recovery could release a charge still landing
+  @ValidateBy({
+    name: 'outlivesProviderTimeout',
+    validator: {
+      validate: (value, args) =>
+        typeof value !== 'number' || value * 1000 > (args?.object as PaymentServiceConfig).PROVIDER_TIMEOUT_MS,
+      defaultMessage: () => 'IDEMPOTENCY_LOCK_SECONDS must be longer than PROVIDER_TIMEOUT_MS',
+    },
+  })
   IDEMPOTENCY_LOCK_SECONDS = 30;
+
+  /**
+   * How often the recovery job settles charges whose process died mid-way (claim left
+   * IN_PROGRESS, lock expired): records what the provider charged, or frees the key. 0 turns it off.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  RECOVERY_INTERVAL_MS = 10_000;
 }

@@ -3,6 +3,7 @@ import { badInputSuite } from './suites/bad-input.js';
 import { chargesSuite } from './suites/charges.js';
 import { contractsSuite } from './suites/contracts.js';
 import { idempotencySuite } from './suites/idempotency.js';
+import { recoverySuite } from './suites/recovery.js';
 import { refundsSuite } from './suites/refunds.js';
 import { PaymentServiceHarness } from './support/harness.js';
 
@@ -19,6 +20,7 @@ describe('payment-service API (integration)', () => {
   chargesSuite(h);
   refundsSuite(h);
   idempotencySuite(h);
+  recoverySuite(h);
   authorizationSuite(h);
   badInputSuite(h);
   contractsSuite(h);

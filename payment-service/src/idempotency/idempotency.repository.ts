@@ -8,6 +8,9 @@ export interface NewIdempotencyRecord {
   scope: string;
   key: string;
   requestHash: string;
+  /** the normalised request, kept so the work can be finished without the caller */
+  request: unknown;
+  bookingId: string | null;
   lockToken: string;
   lockedUntil: Date;
   expiresAt: Date;
@@ -38,7 +41,13 @@ export class IdempotencyRepository {
   /** INSERT relying on the unique (scope, key): false when a record already holds the key. */
   async insert(record: NewIdempotencyRecord): Promise<boolean> {
     try {
-      await this.prisma.idempotencyRecord.create({ data: { ...record, status: IdempotencyStatus.IN_PROGRESS } });
+      await this.prisma.idempotencyRecord.create({
+        data: {
+          ...record,
+          request: record.request as Prisma.InputJsonValue,
+          status: IdempotencyStatus.IN_PROGRESS,
+        },
+      });
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;
@@ -48,6 +57,31 @@ export class IdempotencyRepository {
 
   find(scope: string, key: string): Promise<IdempotencyRecord | null> {
     return this.prisma.idempotencyRecord.findUnique({ where: { scope_key: { scope, key } } });
+  }
+
+  /**
+   * IN_PROGRESS claims of one endpoint (scope ending in `endpoint`) whose holder's lock ran out
+   * by `now`, oldest lock first: their holders are presumed dead. Only records that kept their
+   * request (every one claimed since the request is kept); expired ones too, since work may hang on them.
+   */
+  findStale(endpoint: string, now: Date, limit: number): Promise<IdempotencyRecord[]> {
+    return this.prisma.idempotencyRecord.findMany({
+      where: {
+        status: IdempotencyStatus.IN_PROGRESS,
+        lockedUntil: { lte: now },
+        scope: { endsWith: ` ${endpoint}` },
+        request: { not: Prisma.AnyNull },
+      },
+      orderBy: [{ lockedUntil: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
+  }
+
+  /** How many IN_PROGRESS claims of one endpoint concern this booking, whatever their lock. */
+  countInProgress(endpoint: string, bookingId: string): Promise<number> {
+    return this.prisma.idempotencyRecord.count({
+      where: { status: IdempotencyStatus.IN_PROGRESS, bookingId, scope: { endsWith: ` ${endpoint}` } },
+    });
   }
 
   /** Removes a record past its expiry (the key may then be used afresh). */

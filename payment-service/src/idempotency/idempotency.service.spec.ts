@@ -20,6 +20,7 @@ class InMemoryRecords {
     if (this.rows.has(this.id(record.scope, record.key))) return false;
     this.rows.set(this.id(record.scope, record.key), {
       ...record,
+      request: record.request as IdempotencyRecord['request'],
       status: IdempotencyStatus.IN_PROGRESS,
       responseStatus: null,
       responseBody: null,
@@ -137,6 +138,32 @@ describe('IdempotencyService', () => {
     expect(heir).toMatchObject({ resumed: true, recordId: dead.recordId });
     expect(await service.complete(dead, { status: 201, body: {} })).toBe(false);
     expect(await service.complete(heir, { status: 201, body: { ok: true } })).toBe(true);
+  });
+
+  it('keeps the request and its booking with the claim', async () => {
+    await service.claim({ ...request({ bookingId: 'b-1', amountCents: 100 }), bookingId: 'b-1' });
+    expect([...records.rows.values()][0]).toMatchObject({
+      request: { bookingId: 'b-1', amountCents: 100 },
+      bookingId: 'b-1',
+    });
+  });
+
+  it('takeOverStale: takes over a claim whose lock ran out, once; never one whose lock holds', async () => {
+    const dead = await claimed();
+    const row = () => ({ ...[...records.rows.values()][0]! });
+    expect(await service.takeOverStale(row())).toBeNull(); // lock still valid: left alone
+    clock += 31_000;
+    const stale = row();
+    const [first, second] = await Promise.all([service.takeOverStale(stale), service.takeOverStale(stale)]);
+    const winners = [first, second].filter((c) => c !== null);
+    expect(winners).toHaveLength(1);
+    expect(winners[0]).toMatchObject({ recordId: dead.recordId, resumed: true, key: 'key-1' });
+    expect(row().lockedUntil.getTime() - clock).toBe(30_000);
+    // a retry now meets the new holder's lock, and the dead holder can no longer complete
+    expect(await codeOf(service.claim(request()))).toBe('IDEMPOTENT_REQUEST_IN_FLIGHT');
+    expect(await service.complete(dead, { status: 201, body: {} })).toBe(false);
+    expect(await service.complete(winners[0]!, { status: 201, body: { ok: true } })).toBe(true);
+    expect(await service.takeOverStale(row())).toBeNull(); // completed: nothing to take over
   });
 
   it('frees the key on release (any body may use it then) and lets a retry in at once on unlock', async () => {

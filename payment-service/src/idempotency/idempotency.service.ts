@@ -2,6 +2,7 @@ import { IdempotencyKeyReusedError, IdempotentRequestInFlightError } from '@cowo
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { PaymentServiceConfig } from '../config.js';
+import type { IdempotencyRecord } from '../generated/prisma/client.js';
 import { IdempotencyStatus } from '../generated/prisma/enums.js';
 import { IdempotencyKeyRequiredError, ReplayedProblemError } from './idempotency.errors.js';
 import { ClaimHandle, IdempotencyRepository, StoredResponse } from './idempotency.repository.js';
@@ -11,8 +12,10 @@ export interface IdempotentRequest {
   /** who and where: "<client id> <METHOD> <route>" */
   scope: string;
   key: string | undefined;
-  /** the normalised request (path parameters included), fingerprinted with sha256 */
+  /** the normalised request (path parameters included), fingerprinted with sha256 and kept with the claim */
   request: unknown;
+  /** the booking the request is about, if any (to count a booking's requests in flight) */
+  bookingId?: string;
 }
 
 export interface Claim extends ClaimHandle {
@@ -68,6 +71,8 @@ export class IdempotencyService {
         scope: input.scope,
         key,
         requestHash,
+        request: input.request,
+        bookingId: input.bookingId ?? null,
         lockToken,
         lockedUntil,
         expiresAt: new Date(now.getTime() + this.ttlMs),
@@ -92,6 +97,41 @@ export class IdempotencyService {
       }
     }
     throw new IdempotentRequestInFlightError();
+  }
+
+  /**
+   * Claims of `endpoint` whose holder's lock ran out (presumed dead), for a job that finishes
+   * their work without the caller. Each must still be taken over with `takeOverStale`.
+   */
+  findStale(endpoint: string, limit: number): Promise<IdempotencyRecord[]> {
+    return this.records.findStale(endpoint, this.now(), limit);
+  }
+
+  /**
+   * Takes over a claim whose lock ran out, exactly as a retry does (conditional on the lock token
+   * the record was read with): of several contenders (retries, recovery jobs on other replicas)
+   * one wins; the others, and any attempt on a claim whose lock is still valid, get null.
+   */
+  async takeOverStale(record: IdempotencyRecord): Promise<Claim | null> {
+    const now = this.now();
+    if (record.status !== IdempotencyStatus.IN_PROGRESS || record.lockedUntil.getTime() > now.getTime()) return null;
+    const lockToken = randomUUID();
+    const lockedUntil = new Date(now.getTime() + this.lockMs);
+    if (!(await this.records.takeOver(record.id, record.lockToken, lockToken, lockedUntil))) return null;
+    return {
+      kind: 'claimed',
+      scope: record.scope,
+      key: record.key,
+      requestHash: record.requestHash,
+      recordId: record.id,
+      lockToken,
+      resumed: true,
+    };
+  }
+
+  /** How many claims of `endpoint` about this booking are IN_PROGRESS (whatever their lock). */
+  countInProgress(endpoint: string, bookingId: string): Promise<number> {
+    return this.records.countInProgress(endpoint, bookingId);
   }
 
   /** Stores the response with the key; false when the claim was lost (taken over meanwhile). */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChargeRecovery } from './charge-recovery.js';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { ProviderModule } from '../provider/provider.module.js';
 import { InternalPaymentsController } from './internal-payments.controller.js';
@@ -10,6 +11,6 @@ import { RefundsService } from './refunds.service.js';
 @Module({
   imports: [IdempotencyModule, ProviderModule],
   controllers: [PaymentsController, InternalPaymentsController],
-  providers: [PaymentsService, RefundsService, PaymentsRepository],
+  providers: [PaymentsService, RefundsService, PaymentsRepository, ChargeRecovery],
 })
 export class PaymentsModule {}

@@ -10,10 +10,15 @@ import type { UserPrincipal } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { PaymentServiceConfig } from '../config.js';
-import type { Payment } from '../generated/prisma/client.js';
+import type { IdempotencyRecord, Payment } from '../generated/prisma/client.js';
 import { PaymentStatus } from '../generated/prisma/enums.js';
-import { IdempotencyService, replayResponse, storedProblem } from '../idempotency/idempotency.service.js';
-import { DEFAULT_PAYMENT_METHOD, DeclineCode, PaymentProvider } from '../provider/payment-provider.js';
+import { Claim, IdempotencyService, replayResponse, storedProblem } from '../idempotency/idempotency.service.js';
+import {
+  ChargeResult as ProviderChargeResult,
+  DEFAULT_PAYMENT_METHOD,
+  DeclineCode,
+  PaymentProvider,
+} from '../provider/payment-provider.js';
 import type { StoredResponse } from '../idempotency/idempotency.repository.js';
 import { BookingPaymentsDto, PaymentDto } from './dto/payment.dto.js';
 import { ChargeRequestDto, ListPaymentsQuery } from './dto/payment-requests.dto.js';
@@ -52,11 +57,12 @@ export class PaymentsService {
       scope: `${clientId} ${CHARGE_ENDPOINT}`,
       key: idempotencyKey,
       request,
+      bookingId: request.bookingId,
     });
     if (claim.kind === 'replay') return { payment: replayResponse<PaymentDto>(claim.response), replayed: true };
 
     const providerKey = providerChargeKey(claim.scope, claim.key, claim.requestHash);
-    let result;
+    let result: ProviderChargeResult;
     try {
       result = await callProvider('charge', this.timeoutMs, () =>
         this.provider.charge({
@@ -72,6 +78,48 @@ export class PaymentsService {
       throw error;
     }
 
+    const payment = await this.settle(claim, request, result);
+    if (payment.status === PaymentStatus.FAILED) throw declinedError(payment);
+    return { payment: PaymentDto.from(payment), replayed: false };
+  }
+
+  /**
+   * Finishes a charge claim whose holder died (lock expired; found by the recovery job) without
+   * its caller. Takes the claim over as a retry would, so of several replicas (or a retry) only
+   * one proceeds, then asks the provider what happened under the charge's key: a charge there is
+   * recorded and the claim completed with the response a normal charge stores (a replay of the
+   * key answers it); no charge there releases the claim, as a provider failure does.
+   */
+  async recoverCharge(record: IdempotencyRecord): Promise<RecoveryOutcome> {
+    const claim = await this.idempotency.takeOverStale(record);
+    if (!claim) return 'not-taken';
+    const request = record.request as NormalisedCharge;
+    let result: ProviderChargeResult | null;
+    try {
+      result = await callProvider('findCharge', this.timeoutMs, () =>
+        this.provider.findCharge(providerChargeKey(claim.scope, claim.key, claim.requestHash)),
+      );
+    } catch (error) {
+      // unknown: leave the claim to the next pass or a retry, which may come at once
+      await this.idempotency.unlock(claim);
+      throw error;
+    }
+    if (!result) {
+      await this.idempotency.release(claim);
+      return 'released';
+    }
+    await this.settle(claim, request, result);
+    return 'recorded';
+  }
+
+  /**
+   * Records what the provider answered for a claimed charge, shared by `charge` and
+   * `recoverCharge`: the payment (SUCCEEDED, or FAILED for a decline) and the completed claim
+   * with `chargeResponse` in one transaction. If an earlier holder of the key already recorded
+   * it, completes the claim with that payment's response.
+   */
+  private async settle(claim: Claim, request: NormalisedCharge, result: ProviderChargeResult): Promise<Payment> {
+    const providerKey = providerChargeKey(claim.scope, claim.key, claim.requestHash);
     const declined = result.outcome === 'declined' ? result : undefined;
     const outcome = await this.payments.recordCharge(
       {
@@ -89,8 +137,7 @@ export class PaymentsService {
     );
     if (outcome.kind === 'claim-lost') throw new IdempotentRequestInFlightError();
     if (outcome.kind === 'already-recorded') await this.idempotency.complete(claim, chargeResponse(outcome.payment));
-    if (outcome.payment.status === PaymentStatus.FAILED) throw declinedError(outcome.payment);
-    return { payment: PaymentDto.from(outcome.payment), replayed: false };
+    return outcome.payment;
   }
 
   async get(principal: UserPrincipal, id: string): Promise<PaymentDto> {
@@ -116,14 +163,31 @@ export class PaymentsService {
     return toPage(rows, query.limit, PaymentDto.from);
   }
 
-  /** Reconciliation for booking-service: what the booking paid and got back. */
+  /**
+   * Reconciliation for booking-service: what the booking paid and got back, and how many of its
+   * charges are still in flight (claimed, not settled: they may yet record a payment).
+   */
   async ofBooking(bookingId: string): Promise<BookingPaymentsDto> {
-    const payments = await this.payments.ofBooking(bookingId);
-    return { ...PaymentsRepository.capturedOf(payments), payments: payments.map(PaymentDto.from) };
+    const [payments, chargesInFlight] = await Promise.all([
+      this.payments.ofBooking(bookingId),
+      this.idempotency.countInProgress(CHARGE_ENDPOINT, bookingId),
+    ]);
+    return { ...PaymentsRepository.capturedOf(payments), chargesInFlight, payments: payments.map(PaymentDto.from) };
   }
 }
 
-/** The charge request as fingerprinted and executed: defaults applied. */
+/** The charge request as fingerprinted, kept with the claim and executed: defaults applied. */
+export type NormalisedCharge = ReturnType<typeof normaliseCharge>;
+
+/** What `recoverCharge` did with a stale claim. */
+export type RecoveryOutcome =
+  /** a contender (another replica, a retry) took it over first, or its lock is valid again */
+  | 'not-taken'
+  /** the provider had charged (or declined): recorded, the claim completed */
+  | 'recorded'
+  /** the provider holds no charge under its key: the claim was released */
+  | 'released';
+
 export function normaliseCharge(input: ChargeRequestDto) {
   return {
     bookingId: input.bookingId,

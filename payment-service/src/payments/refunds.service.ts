@@ -46,6 +46,7 @@ export class RefundsService {
       scope: `${clientId} ${REFUND_ENDPOINT}`,
       key: idempotencyKey,
       request: { bookingId, amountCents: input.amountCents, reason: input.reason },
+      bookingId,
     });
     if (claim.kind === 'replay') return { result: replayResponse<RefundResultDto>(claim.response), replayed: true };
 

@@ -16,6 +16,15 @@ export abstract class PaymentProvider {
 
   abstract charge(request: ChargeRequest): Promise<ChargeResult>;
 
+  /**
+   * What the provider did with a charge sent under `idempotencyKey`, without charging: the same
+   * answer `charge` gave (succeeded with its providerRef, or declined), or null when it holds no
+   * charge under that key (never received, or refused retriably). A lookup by idempotency key
+   * (or by metadata carrying it) on a real provider. Used by the recovery job to settle a charge
+   * whose process died before recording it.
+   */
+  abstract findCharge(idempotencyKey: string): Promise<ChargeResult | null>;
+
   /** Refunds part or all of a succeeded charge. */
   abstract refund(request: RefundRequest): Promise<RefundResult>;
 }

@@ -40,7 +40,7 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     this.latencyMs = config.SIMULATED_PROVIDER_LATENCY_MS;
   }
 
-  /** Test hook: the next `n` calls (charges or refunds) fail as if the provider were down. */
+  /** Test hook: the next `n` calls (charges, lookups or refunds) fail as if the provider were down. */
   failNextCalls(n: number): void {
     this.failuresToInject = n;
   }
@@ -65,6 +65,13 @@ export class SimulatedPaymentProvider implements PaymentProvider {
       declineMessage: decline?.message,
     });
     return toResult(charge);
+  }
+
+  /** Reads the ledger: the charge made under the key, if any. */
+  async findCharge(idempotencyKey: string): Promise<ChargeResult | null> {
+    await this.travel();
+    const charge = await this.ledger.findCharge(idempotencyKey);
+    return charge ? toResult(charge) : null;
   }
 
   async refund(request: RefundRequest): Promise<RefundResult> {

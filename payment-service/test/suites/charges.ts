@@ -163,7 +163,7 @@ export function chargesSuite(h: PaymentServiceHarness): void {
         'SUCCEEDED',
       ]);
       const none = await h.app.get(`/internal/bookings/${randomUUID()}/payments`, { token: await h.serviceToken() });
-      expect(none.body).toEqual({ capturedCents: 0, refundedCents: 0, payments: [] });
+      expect(none.body).toEqual({ capturedCents: 0, refundedCents: 0, chargesInFlight: 0, payments: [] });
     });
   });
 }

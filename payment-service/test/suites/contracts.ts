@@ -62,7 +62,7 @@ export function contractsSuite(h: PaymentServiceHarness): void {
       const rows = await h.sql<{ migration_name: string; checksum: string }>(
         'SELECT migration_name, checksum FROM _prisma_migrations ORDER BY migration_name',
       );
-      expect(rows.map((r) => r.migration_name)).toEqual(['20261125030000_init']);
+      expect(rows.map((r) => r.migration_name)).toEqual(['20261125030000_init', '20261126000000_charge_recovery']);
       expect(rows[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
     });
 

@@ -62,6 +62,8 @@ export class PaymentServiceHarness {
       ...this.db.env,
       ...this.tokens.env,
       SIMULATED_PROVIDER_LATENCY_MS: '5',
+      // recovery passes are run by the tests that want them (ChargeRecovery.recover)
+      RECOVERY_INTERVAL_MS: '0',
       ...this.env,
     });
     return this;

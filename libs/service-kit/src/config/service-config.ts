@@ -198,7 +198,7 @@ function describe(errors: ValidationError[], input: Record<string, unknown>): st
 }
 
 function redact(name: string, value: unknown): unknown {
-  if (/SECRET|PASSWORD|PRIVATE|KEY|TOKEN|CLIENTS/i.test(name)) return '***';
+  if (/SECRET|PASSWORD|PRIVATE|CLIENTS|_KEY$|_TOKEN$/i.test(name)) return '***';
   if (typeof value === 'string' && /_URL$/.test(name)) return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
   return value;
 }

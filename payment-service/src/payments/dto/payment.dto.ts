@@ -107,6 +107,15 @@ export class BookingPaymentsDto {
   capturedCents: number;
   @ApiProperty({ type: 'integer', example: 2500, description: 'Sum refunded (or being refunded) of those' })
   refundedCents: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 0,
+    description:
+      'Charges of the booking still in flight: claimed and not yet settled (running, or interrupted and awaiting ' +
+      'recovery), so they may still record a payment. While it is above 0, do not give up on the booking (e.g. ' +
+      'expire its hold): a charge may still land.',
+  })
+  chargesInFlight: number;
   @ApiProperty({ type: [PaymentDto], description: 'Every payment of the booking, failed ones too, newest first' })
   payments: PaymentDto[];
 }
