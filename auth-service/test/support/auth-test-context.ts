@@ -180,12 +180,4 @@ export class AuthTestContext {
   }
 }
 
-/** Asserts the answer is an RFC 9457 problem document with this status and code. */
-export function expectProblem(res: TestResponse, status: number, code?: string): void {
-  expect({ status: res.status, type: String(res.headers['content-type']) }).toEqual({
-    status,
-    type: expect.stringContaining('application/problem+json'),
-  });
-  expect(res.body).toMatchObject({ status, type: expect.stringMatching(/^urn:cowork:problem:/) });
-  if (code) expect(res.body.code).toBe(code);
-}
+export { expectProblem } from '@cowork/service-kit/testing';

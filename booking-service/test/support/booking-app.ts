@@ -98,16 +98,7 @@ export interface Booking {
   updatedAt: string;
 }
 
-/** An RFC 9457 answer: the status, problem+json, the stable code, and nothing internal. */
-export function expectProblem(res: TestResponse, status: number, code?: string): void {
-  if (res.status !== status)
-    throw new Error(`expected ${status}${code ? ` ${code}` : ''}, got ${res.status}: ${res.text}`);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, type: expect.stringMatching(/^urn:cowork:problem:/) });
-  expect(typeof res.body.code).toBe('string');
-  if (code && res.body.code !== code) throw new Error(`expected code ${code}, got ${res.body.code}: ${res.text}`);
-  expect(res.text).not.toMatch(/\bat .+\.(ts|js):\d+|prisma|stack/i);
-}
+export { expectProblem } from '@cowork/service-kit/testing';
 
 /** The field names a VALIDATION_FAILED answer lists. */
 export function fieldsOf(res: TestResponse): string[] {

@@ -1,11 +1,5 @@
 import { DatabaseConnection } from '@cowork/service-kit';
-import {
-  provisionTestDatabase,
-  TestApp,
-  TestDatabase,
-  TestResponse,
-  TestTokenIssuer,
-} from '@cowork/service-kit/testing';
+import { provisionTestDatabase, TestApp, TestDatabase, TestTokenIssuer } from '@cowork/service-kit/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppModule } from '../../src/app.module.js';
 import { userServiceOptions } from '../../src/service.js';
@@ -99,12 +93,4 @@ export function uniqueTag(): string {
   return randomBytes(6).toString('hex');
 }
 
-/** An RFC 9457 answer: the status, problem+json, the stable code, and nothing internal. */
-export function expectProblem(res: TestResponse, status: number, code?: string): void {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${res.text}`);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, type: expect.stringMatching(/^urn:cowork:problem:/) });
-  expect(typeof res.body.code).toBe('string');
-  if (code) expect(res.body.code).toBe(code);
-  expect(res.text).not.toMatch(/\bat .+\.(ts|js):\d+|prisma|stack/i);
-}
+export { expectProblem } from '@cowork/service-kit/testing';

@@ -159,15 +159,7 @@ export function uniqueTag(): string {
   return randomBytes(6).toString('hex');
 }
 
-/** An RFC 9457 answer: the status, problem+json, the stable code, and nothing internal. */
-export function expectProblem(res: TestResponse, status: number, code?: string): void {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${res.text}`);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, type: expect.stringMatching(/^urn:cowork:problem:/) });
-  expect(typeof res.body.code).toBe('string');
-  if (code) expect(res.body.code).toBe(code);
-  expect(res.text).not.toMatch(/\bat .+\.(ts|js):\d+|prisma|stack/i);
-}
+export { expectProblem } from '@cowork/service-kit/testing';
 
 /** The `errors` of a VALIDATION_FAILED answer, whatever the response type says. */
 export function errorsOf(res: TestResponse<unknown>): { field: string; messages: string[] }[] {

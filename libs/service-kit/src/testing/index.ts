@@ -4,3 +4,4 @@ export * from './test-app.js';
 export * from './schema-drift.js';
 export * from './openapi-drift.js';
 export * from './env-example.js';
+export * from './expect-problem.js';
