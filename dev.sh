@@ -120,6 +120,7 @@ start_one() {
     node "$ROOT/scripts/ensure-database.mjs" "$(grep '^DATABASE_URL=' <<<"$env_lines" | cut -d= -f2-)" ||
       die "could not create the database of $name"
   fi
+  printf -- '--- %s dev.sh start %s\n' "$(date -u +%FT%TZ)" "$name" >>"$RUN_DIR/$name.log"
   say "starting $name on port $(port_of "$name") (migrating $(grep -q '^DATABASE_URL=' <<<"$env_lines" && echo PostgreSQL || echo 'embedded PGlite'))"
   (
     cd "$ROOT/$name"
@@ -138,7 +139,8 @@ wait_ready() {
     sleep 0.5
   done
   printf '[dev] %s did not become ready; last lines of .run/%s.log:\n' "$name" "$name" >&2
-  tail -n 25 "$RUN_DIR/$name.log" >&2
+  # only this start's lines: the log is appended to across starts
+  awk '/^--- .* dev.sh start /{buf=""} {buf=buf $0 "\n"} END{printf "%s", buf}' "$RUN_DIR/$name.log" | tail -n 25 >&2
   return 1
 }
 
