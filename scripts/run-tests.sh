@@ -5,6 +5,8 @@
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=node-env.sh
+source "$ROOT/scripts/node-env.sh"
 RESULTS="$ROOT/.run/test-results"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 export NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}"
@@ -12,7 +14,8 @@ export TEST_DB_REPORT="$RESULTS/databases.tsv"
 JEST="$ROOT/node_modules/jest/bin/jest.js"
 
 started=$SECONDS
-echo "[test] unit and integration suites (database: ${TEST_DATABASE_URL:-local PostgreSQL if reachable, else embedded PGlite})"
+if [ "${TEST_DB:-}" = pglite ]; then db="embedded PGlite (TEST_DB=pglite)"; else db="${TEST_DATABASE_URL:-local PostgreSQL if reachable, else embedded PGlite}"; fi
+echo "[test] unit and integration suites (database: $db)"
 node "$JEST" --config "$ROOT/jest.config.js" --maxWorkers=2 --json --outputFile="$RESULTS/main.json" "$@"
 main_status=$?
 
