@@ -3,4 +3,7 @@
 // The cross-service e2e suites (real processes) run separately, one at a time: e2e/jest.config.js.
 export default {
   projects: ['<rootDir>/libs/*', '<rootDir>/*-service'],
+  // a global option (ignored inside projects): starting an app on a fresh PGlite database takes
+  // 5-10 s on this 2-core machine, so the 5 s default would fail set-up hooks there
+  testTimeout: 60000,
 };
