@@ -46,13 +46,3 @@ export class BookingModifiedError extends DomainError {
     super('BOOKING_MODIFIED', 409, 'The booking was changed by another request; read it again and retry');
   }
 }
-
-export class IdempotencyKeyRequiredError extends DomainError {
-  constructor() {
-    super(
-      'IDEMPOTENCY_KEY_REQUIRED',
-      400,
-      'POST /bookings needs an Idempotency-Key header (1 to 255 printable characters)',
-    );
-  }
-}

@@ -1,5 +1,7 @@
 import {
   decodeCursor,
+  requestFingerprint,
+  requireIdempotencyKey,
   DependencyUnavailableError,
   ForbiddenError,
   IdempotencyKeyReusedError,
@@ -10,7 +12,7 @@ import {
 } from '@cowork/service-kit';
 import { checkBookingRules, priceForRange } from '@cowork/workspace-rules';
 import { Injectable } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { BookingUser, UserClient } from '../clients/user.client.js';
 import { Workspace, WorkspaceClient } from '../clients/workspace.client.js';
 import type { Booking } from '../generated/prisma/client.js';
@@ -20,7 +22,6 @@ import {
   BookingModifiedError,
   BookingNotFoundError,
   BookingRuleError,
-  IdempotencyKeyRequiredError,
   InvalidBookingStateError,
   InvalidTimeRangeError,
   StartInPastError,
@@ -29,12 +30,7 @@ import { BookingRepricing } from './booking-repricing.js';
 import { BookingSettlement, PaymentDeclinedError } from './booking-settlement.js';
 import { ACTIVE_STATUSES, BookingsRepository } from './bookings.repository.js';
 import { BookingDto } from './dto/booking.dto.js';
-import {
-  CreateBookingDto,
-  IDEMPOTENCY_KEY_PATTERN,
-  ListBookingsQuery,
-  RescheduleBookingDto,
-} from './dto/booking-requests.dto.js';
+import { CreateBookingDto, ListBookingsQuery, RescheduleBookingDto } from './dto/booking-requests.dto.js';
 
 export interface TimeRange {
   start: Date;
@@ -70,20 +66,22 @@ export class BookingsService {
   async create(
     principal: UserPrincipal,
     input: CreateBookingDto,
-    idempotencyKey: string | undefined,
+    idempotencyKeyHeader: string | undefined,
   ): Promise<CreateResult> {
-    if (!idempotencyKey || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) throw new IdempotencyKeyRequiredError();
+    const idempotencyKey = requireIdempotencyKey(idempotencyKeyHeader);
     const userId = input.userId ?? principal.userId;
     if (userId !== principal.userId && !isAdmin(principal))
       throw new ForbiddenError('Only admins may book for another user');
     const range = parseRange(input.startTime, input.endTime);
     const attendees = input.attendees ?? 1;
-    const requestHash = fingerprint({
+    // normalised: the same instants in other notations, or the id in upper case, are the same request
+    const requestHash = requestFingerprint({
       userId,
-      workspaceId: input.workspaceId,
-      range,
+      workspaceId: input.workspaceId.toLowerCase(),
+      startTime: range.start.toISOString(),
+      endTime: range.end.toISOString(),
       attendees,
-      paymentMethod: input.paymentMethod,
+      paymentMethod: input.paymentMethod ?? null,
     });
 
     const earlier = await this.bookings.findByIdempotencyKey(principal.userId, idempotencyKey);
@@ -314,22 +312,4 @@ export function parseRange(startTime: string, endTime: string): TimeRange {
   }
   if (end <= start) throw new InvalidTimeRangeError('endTime must be after startTime');
   return { start, end };
-}
-
-function fingerprint(request: {
-  userId: string;
-  workspaceId: string;
-  range: TimeRange;
-  attendees: number;
-  paymentMethod?: string;
-}): string {
-  const canonical = JSON.stringify([
-    request.userId,
-    request.workspaceId.toLowerCase(),
-    request.range.start.toISOString(),
-    request.range.end.toISOString(),
-    request.attendees,
-    request.paymentMethod ?? null,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
 }

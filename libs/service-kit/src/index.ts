@@ -4,6 +4,7 @@ export * from './config/index.js';
 export * from './database/index.js';
 export * from './errors/index.js';
 export * from './http-client/index.js';
+export * from './idempotency/index.js';
 export * from './observability/index.js';
 export * from './pagination/index.js';
 export * from './validation/index.js';

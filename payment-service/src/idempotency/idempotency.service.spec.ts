@@ -9,7 +9,7 @@ import type {
   StoredResponse,
 } from './idempotency.repository.js';
 import { Claim, IdempotencyService, replayResponse } from './idempotency.service.js';
-import { canonicalJson, fingerprint } from './request-fingerprint.js';
+import { canonicalJson, requestFingerprint as fingerprint } from '@cowork/service-kit';
 
 /** The repository's semantics in memory: unique (scope, key), lock-token-guarded changes. */
 class InMemoryRecords {

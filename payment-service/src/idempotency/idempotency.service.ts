@@ -1,12 +1,16 @@
-import { IdempotencyKeyReusedError, IdempotentRequestInFlightError } from '@cowork/service-kit';
+import {
+  IdempotencyKeyReusedError,
+  IdempotentRequestInFlightError,
+  requestFingerprint,
+  requireIdempotencyKey,
+} from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { PaymentServiceConfig } from '../config.js';
 import type { IdempotencyRecord } from '../generated/prisma/client.js';
 import { IdempotencyStatus } from '../generated/prisma/enums.js';
-import { IdempotencyKeyRequiredError, ReplayedProblemError } from './idempotency.errors.js';
+import { ReplayedProblemError } from './idempotency.errors.js';
 import { ClaimHandle, IdempotencyRepository, StoredResponse } from './idempotency.repository.js';
-import { fingerprint, IDEMPOTENCY_KEY_PATTERN } from './request-fingerprint.js';
 
 export interface IdempotentRequest {
   /** who and where: "<client id> <METHOD> <route>" */
@@ -58,9 +62,8 @@ export class IdempotencyService {
   }
 
   async claim(input: IdempotentRequest): Promise<ClaimResult> {
-    const key = input.key;
-    if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key)) throw new IdempotencyKeyRequiredError();
-    const requestHash = fingerprint(input.request);
+    const key = requireIdempotencyKey(input.key);
+    const requestHash = requestFingerprint(input.request);
     for (let attempt = 0; attempt < 5; attempt++) {
       const now = this.now();
       const lockToken = randomUUID();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fingerprint } from '../../src/idempotency/request-fingerprint.js';
+import { requestFingerprint as fingerprint } from '@cowork/service-kit';
 import { CHARGE_ENDPOINT, normaliseCharge, providerChargeKey } from '../../src/payments/payments.service.js';
 import { expectProblem, PaymentServiceHarness, uniqueKey } from '../support/harness.js';
 

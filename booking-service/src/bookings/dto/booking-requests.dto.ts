@@ -60,5 +60,3 @@ export class ListBookingsQuery extends PageQuery {
   @InstantProperty({ optional: true, description: 'Only bookings that start before this instant' })
   to?: string;
 }
-
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
