@@ -15,6 +15,7 @@ module.exports = function jestConfig(dir, overrides = {}) {
       // the kit is consumed from source in tests, so no build is needed before `npm test`
       '^@cowork/service-kit$': path.join(__dirname, 'libs/service-kit/src/index.ts'),
       '^@cowork/service-kit/testing$': path.join(__dirname, 'libs/service-kit/src/testing/index.ts'),
+      '^@cowork/booking-events$': path.join(__dirname, 'libs/booking-events/src/index.ts'),
       '^@cowork/workspace-rules$': path.join(__dirname, 'libs/workspace-rules/src/index.ts'),
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },

@@ -5,6 +5,7 @@ import { AvailabilityModule } from './availability/availability.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { BookingsModule } from './bookings/bookings.module.js';
 import { PrismaClient } from './generated/prisma/client.js';
+import { OutboxModule } from './outbox/outbox.module.js';
 import { bookingServiceOptions, SERVICE_NAME } from './service.js';
 
 @Module({
@@ -17,6 +18,7 @@ import { bookingServiceOptions, SERVICE_NAME } from './service.js';
     }),
     AuthModule.forRoot(),
     ClientsModule,
+    OutboxModule,
     BookingsModule,
     AvailabilityModule,
   ],

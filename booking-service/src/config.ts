@@ -1,6 +1,9 @@
-import { BaseServiceConfig } from '@cowork/service-kit';
+import { BaseServiceConfig, EnvList } from '@cowork/service-kit';
 import { Type } from 'class-transformer';
-import { IsInt, IsUrl, Max, Min } from 'class-validator';
+import { IsInt, IsUrl, Matches, Max, Min, ValidateBy } from 'class-validator';
+
+/** An EVENT_SUBSCRIBERS entry: `name=url`, e.g. `notification-service=http://localhost:3005`. */
+export const SUBSCRIBER_ENTRY = /^([a-z][a-z0-9-]{0,63})=(https?:\/\/\S+)$/;
 
 export class BookingServiceConfig extends BaseServiceConfig {
   override PORT = 3003;
@@ -33,4 +36,80 @@ export class BookingServiceConfig extends BaseServiceConfig {
   @IsInt()
   @Min(0)
   SWEEP_INTERVAL_MS = 15000;
+
+  /**
+   * Who receives every event: comma-separated `name=url` (POST <url>/internal/events with a
+   * service token). Empty: events stay in the outbox undelivered.
+   */
+  @EnvList()
+  @Matches(SUBSCRIBER_ENTRY, { each: true, message: 'each EVENT_SUBSCRIBERS entry must be name=http(s)://host:port' })
+  EVENT_SUBSCRIBERS: string[] = [
+    'notification-service=http://localhost:3005',
+    'reporting-service=http://localhost:3006',
+  ];
+
+  /** How often the relay looks for due deliveries; 0 turns it off. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  RELAY_INTERVAL_MS = 250;
+
+  /** Deliveries claimed per pass (a pass repeats while batches come back full). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  RELAY_BATCH_SIZE = 50;
+
+  /** Deliveries of one batch in flight at once (at most one per booking and subscriber). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  RELAY_CONCURRENCY = 8;
+
+  /** Attempts before a delivery is parked as DEAD for an admin to re-drive. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  RELAY_MAX_ATTEMPTS = 15;
+
+  /** Backoff after the first failure; doubles per attempt, with full jitter, up to RELAY_RETRY_MAX_MS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  RELAY_RETRY_BASE_MS = 1000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(24 * 3_600_000)
+  RELAY_RETRY_MAX_MS = 300_000;
+
+  /**
+   * How long a claimed delivery is reserved for the relay delivering it. It must outlast a
+   * delivery attempt (DOWNSTREAM_TIMEOUT_MS), or a second relay could deliver the same row at once.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Max(3_600_000)
+  @ValidateBy({
+    name: 'outlivesDownstreamTimeout',
+    validator: {
+      validate: (value, args) =>
+        typeof value !== 'number' || value > 2 * (args?.object as BookingServiceConfig).DOWNSTREAM_TIMEOUT_MS,
+      defaultMessage: () => 'RELAY_LEASE_MS must be more than twice DOWNSTREAM_TIMEOUT_MS',
+    },
+  })
+  RELAY_LEASE_MS = 30_000;
+
+  /** Events delivered to every subscriber are deleted after this many days. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  OUTBOX_RETENTION_DAYS = 7;
 }

@@ -538,7 +538,12 @@ describe('booking lifecycle (integration)', () => {
           createdAt: booking.createdAt,
         });
         expect(payload.user).toEqual({ id: owner.user.id, email: owner.user.email, fullName: 'Olga Owner' });
-        expect(payload.workspace).toEqual({ id: ws.id, name: 'Garden Room', timezone: 'Europe/Lisbon' });
+        expect(payload.workspace).toEqual({
+          id: ws.id,
+          name: 'Garden Room',
+          timezone: 'Europe/Lisbon',
+          openingHours: null,
+        });
         expect(payload.actorId).toBe(expectedActor[i]);
         expect(payload.refundCents).toBe(expectedRefund[i]);
         if (event.type === 'booking.rescheduled') {

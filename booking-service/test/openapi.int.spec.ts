@@ -40,6 +40,20 @@ const ROUTES: { method: string; path: string; responses: number[]; auth: boolean
     ok: 'BookingDto',
   },
   { method: 'delete', path: '/bookings/{id}', responses: [204, 400, 401, 403, 404, 409, 500], auth: true },
+  {
+    method: 'get',
+    path: '/internal/outbox',
+    responses: [200, 400, 401, 403, 500],
+    auth: true,
+    ok: 'OutboxEventPageDto',
+  },
+  {
+    method: 'post',
+    path: '/internal/outbox/{id}/retry',
+    responses: [200, 400, 401, 403, 404, 500],
+    auth: true,
+    ok: 'OutboxEventDto',
+  },
   { method: 'get', path: '/availability', responses: [200, 400, 404, 500, 503], auth: false, ok: 'AvailabilityDto' },
 ];
 

@@ -80,7 +80,11 @@ describe('database schema (integration)', () => {
     it('records the applied migration the way Prisma does', async () => {
       const rows = await h.prisma.$queryRaw<{ migration_name: string; checksum: string; finished_at: Date | null }[]>`
         SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name`;
-      expect(rows.map((r) => r.migration_name)).toEqual(['20261125020000_bookings', '20261125030000_payment_saga']);
+      expect(rows.map((r) => r.migration_name)).toEqual([
+        '20261125020000_bookings',
+        '20261125030000_payment_saga',
+        '20261125040000_event_relay',
+      ]);
       for (const row of rows) {
         expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
         expect(row.finished_at).not.toBeNull();

@@ -1,46 +1,8 @@
+import type { BookingEventPayload, BookingEventStatus, OpeningHoursEntry } from '@cowork/booking-events';
 import type { Booking } from '../generated/prisma/client.js';
 
-export type BookingEventType =
-  | 'booking.created'
-  | 'booking.confirmed'
-  | 'booking.cancelled'
-  | 'booking.rescheduled'
-  | 'booking.deleted'
-  | 'booking.expired'
-  | 'payment.failed'
-  | 'refund.issued';
-
-export const BOOKING_EVENT_SCHEMA_VERSION = 1;
-
-/**
- * What every booking event carries: enough for a consumer to act without calling back
- * (who to notify and how to address them, what was booked, in which time zone, for how much).
- */
-export interface BookingEventPayload {
-  booking: {
-    id: string;
-    userId: string;
-    workspaceId: string;
-    startTime: string;
-    endTime: string;
-    attendees: number;
-    status: string;
-    priceCents: number;
-    currency: string;
-    version: number;
-    createdAt: string;
-  };
-  user: { id: string; email: string; fullName: string };
-  workspace: { id: string; name: string; timezone: string };
-  /** who caused the change: the user id, or the admin's */
-  actorId: string;
-  /** booking.rescheduled: the times and price before */
-  previous?: { startTime: string; endTime: string; priceCents: number };
-  /** refund.issued: the amount refunded now; booking.cancelled: the refund the policy grants */
-  refundCents?: number;
-  /** payment.failed: the provider's decline code */
-  declineCode?: string;
-}
+export { BOOKING_EVENT_SCHEMA_VERSION } from '@cowork/booking-events';
+export type { BookingEventType } from '@cowork/booking-events';
 
 export interface EventDetails {
   previous?: Pick<Booking, 'startTime' | 'endTime' | 'priceCents'>;
@@ -62,14 +24,20 @@ export function bookingEventPayload(
       startTime: booking.startTime.toISOString(),
       endTime: booking.endTime.toISOString(),
       attendees: booking.attendees,
-      status: booking.status,
+      status: booking.status as BookingEventStatus,
       priceCents: booking.priceCents,
       currency: booking.currency,
+      paidCents: booking.paidCents,
       version: booking.version,
       createdAt: booking.createdAt.toISOString(),
     },
     user: { id: booking.userId, email: booking.userEmail, fullName: booking.userFullName },
-    workspace: { id: booking.workspaceId, name: booking.workspaceName, timezone: booking.workspaceTimezone },
+    workspace: {
+      id: booking.workspaceId,
+      name: booking.workspaceName,
+      timezone: booking.workspaceTimezone,
+      openingHours: (booking.workspaceOpeningHours as OpeningHoursEntry[] | null) ?? null,
+    },
     actorId,
     ...(previous
       ? {

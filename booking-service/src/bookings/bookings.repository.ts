@@ -1,10 +1,10 @@
 import { afterCursor, isUniqueViolation, KeysetCursor, postgresErrorCode } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Booking, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { BookingStatus } from '../generated/prisma/enums.js';
 import { BookingEventType, bookingEventPayload, BOOKING_EVENT_SCHEMA_VERSION, EventDetails } from './booking-events.js';
 import { BookingConflictError } from './bookings.errors.js';
+import { OutboxWriter } from '../outbox/outbox-writer.js';
 
 /** Statuses that hold the slot (the exclusion constraint's predicate). */
 export const ACTIVE_STATUSES: BookingStatus[] = [BookingStatus.PENDING, BookingStatus.CONFIRMED];
@@ -29,7 +29,10 @@ type Tx = Prisma.TransactionClient;
  */
 @Injectable()
 export class BookingsRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly outbox: OutboxWriter,
+  ) {}
 
   findById(id: string): Promise<Booking | null> {
     return this.prisma.booking.findUnique({ where: { id } });
@@ -183,15 +186,11 @@ export class BookingsRepository {
     actorId: string,
     details: EventDetails = {},
   ): Promise<void> {
-    await tx.outboxEvent.create({
-      data: {
-        id: randomUUID(),
-        type,
-        aggregateId: booking.id,
-        schemaVersion: BOOKING_EVENT_SCHEMA_VERSION,
-        payload: bookingEventPayload(booking, actorId, details) as unknown as Prisma.InputJsonValue,
-        occurredAt: new Date(),
-      },
+    await this.outbox.append(tx, {
+      type,
+      aggregateId: booking.id,
+      schemaVersion: BOOKING_EVENT_SCHEMA_VERSION,
+      payload: bookingEventPayload(booking, actorId, details),
     });
   }
 }

@@ -15,7 +15,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { BookingUser, UserClient } from '../clients/user.client.js';
 import { Workspace, WorkspaceClient } from '../clients/workspace.client.js';
-import type { Booking } from '../generated/prisma/client.js';
+import { Prisma, type Booking } from '../generated/prisma/client.js';
 import { BookingStatus } from '../generated/prisma/enums.js';
 import {
   BookingConflictError,
@@ -107,6 +107,7 @@ export class BookingsService {
           userFullName: user.fullName,
           workspaceName: workspace.name,
           workspaceTimezone: workspace.timezone,
+          workspaceOpeningHours: (workspace.openingHours as Prisma.InputJsonValue | null) ?? Prisma.DbNull,
           paymentMethod: input.paymentMethod ?? 'pm_card_visa',
           holdExpiresAt: this.settlement.holdExpiry(),
         },

@@ -32,6 +32,9 @@ export class BookingHarness {
       SERVICE_CLIENT_SECRET: 'unused-in-tests',
       DATABASE_POOL_SIZE: '20',
       SWEEP_INTERVAL_MS: '0',
+      // no relay loop and no subscribers unless a test asks for them (relay tests drive it by hand)
+      RELAY_INTERVAL_MS: '0',
+      EVENT_SUBSCRIBERS: '',
       ...env,
     });
     return new BookingHarness(app, downstreams, tokens, db);

@@ -3,6 +3,7 @@ export * from './bootstrap/index.js';
 export * from './config/index.js';
 export * from './database/index.js';
 export * from './errors/index.js';
+export * from './events/index.js';
 export * from './http-client/index.js';
 export * from './idempotency/index.js';
 export * from './observability/index.js';

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 
 /** One registry per app, so several apps in one test process never share series. */
@@ -18,6 +18,21 @@ export class ServiceMetrics {
     });
   }
 
+  private readonly counters = new Map<string, Counter<string>>();
+
+  /**
+   * A counter in this app's registry, created on first use (`name` must follow Prometheus naming;
+   * keep label values bounded: outcomes and names, never ids).
+   */
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    let counter = this.counters.get(name);
+    if (!counter) {
+      counter = new Counter({ name, help, labelNames: [...labelNames], registers: [this.registry] });
+      this.counters.set(name, counter);
+    }
+    return counter as Counter<L>;
+  }
+
   /** Times every request by its route pattern (`/users/:id`, never the raw URL: bounded labels). */
   instrument(fastify: FastifyInstance): void {
     fastify.addHook('onResponse', async (request, reply) => {
@@ -29,3 +44,4 @@ export class ServiceMetrics {
     });
   }
 }
+export type { Counter } from 'prom-client';

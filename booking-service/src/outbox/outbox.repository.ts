@@ -1,0 +1,129 @@
+import { afterCursor, KeysetCursor } from '@cowork/service-kit';
+import { Injectable } from '@nestjs/common';
+import { DeliveryStatus } from '../generated/prisma/enums.js';
+import { OutboxDelivery, OutboxEvent, PrismaClient } from '../generated/prisma/client.js';
+
+/** A delivery the relay has leased, with the event it carries. */
+export interface ClaimedDelivery {
+  eventId: string;
+  subscriber: string;
+  attempts: number;
+  event: OutboxEvent;
+}
+
+export type OutboxEventWithDeliveries = OutboxEvent & { deliveries: OutboxDelivery[] };
+
+export interface OutboxFilter {
+  status?: DeliveryStatus;
+  subscriber?: string;
+}
+
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /**
+   * Leases up to `limit` due deliveries in one statement. A row is due when it is PENDING, its
+   * time has come, and every earlier event of the same booking has been delivered to the same
+   * subscriber (per-booking order). `FOR UPDATE SKIP LOCKED` lets concurrent relays take
+   * disjoint rows; the lease (next_attempt_at pushed out) keeps a row from being taken again
+   * while it is being delivered, and frees it if the relay dies. The attempt is counted here, so
+   * an event that crashes its relay still ends DEAD.
+   */
+  async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    const claimed = await this.prisma.$queryRaw<{ event_id: string; subscriber: string; attempts: number }[]>`
+      UPDATE outbox_deliveries d
+      SET attempts = d.attempts + 1,
+          next_attempt_at = now() + ${leaseMs} * interval '1 millisecond',
+          updated_at = now()
+      FROM (
+        SELECT c.event_id, c.subscriber
+        FROM outbox_deliveries c
+        WHERE c.status = 'PENDING'
+          AND c.next_attempt_at <= now()
+          AND NOT EXISTS (
+            SELECT 1 FROM outbox_deliveries p
+            WHERE p.subscriber = c.subscriber
+              AND p.aggregate_id = c.aggregate_id
+              AND p.position < c.position
+              AND p.status <> 'DELIVERED'
+          )
+        ORDER BY c.next_attempt_at, c.position
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      ) due
+      WHERE d.event_id = due.event_id AND d.subscriber = due.subscriber
+      RETURNING d.event_id, d.subscriber, d.attempts`;
+    if (claimed.length === 0) return [];
+    const events = await this.prisma.outboxEvent.findMany({
+      where: { id: { in: [...new Set(claimed.map((c) => c.event_id))] } },
+    });
+    const byId = new Map(events.map((e) => [e.id, e]));
+    return claimed
+      .filter((c) => byId.has(c.event_id))
+      .map((c) => ({
+        eventId: c.event_id,
+        subscriber: c.subscriber,
+        attempts: c.attempts,
+        event: byId.get(c.event_id)!,
+      }))
+      .sort((a, b) => Number(a.event.position - b.event.position));
+  }
+
+  async markDelivered(delivery: ClaimedDelivery): Promise<void> {
+    await this.prisma.outboxDelivery.updateMany({
+      where: { eventId: delivery.eventId, subscriber: delivery.subscriber, status: DeliveryStatus.PENDING },
+      data: { status: DeliveryStatus.DELIVERED, deliveredAt: new Date(), lastError: null },
+    });
+  }
+
+  /** Schedules the next attempt, or parks the delivery as DEAD when `retryAt` is null. */
+  async markFailed(delivery: ClaimedDelivery, error: string, retryAt: Date | null): Promise<void> {
+    await this.prisma.outboxDelivery.updateMany({
+      where: { eventId: delivery.eventId, subscriber: delivery.subscriber, status: DeliveryStatus.PENDING },
+      data: retryAt
+        ? { nextAttemptAt: retryAt, lastError: error.slice(0, 500) }
+        : { status: DeliveryStatus.DEAD, lastError: error.slice(0, 500) },
+    });
+  }
+
+  findEvent(id: string): Promise<OutboxEventWithDeliveries | null> {
+    return this.prisma.outboxEvent.findUnique({
+      where: { id },
+      include: { deliveries: { orderBy: { subscriber: 'asc' } } },
+    });
+  }
+
+  /** Events with a delivery in `status` (to `subscriber`), newest first; one extra row for paging. */
+  list(filter: OutboxFilter, limit: number, cursor?: KeysetCursor): Promise<OutboxEventWithDeliveries[]> {
+    const deliveryFilter = {
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.subscriber ? { subscriber: filter.subscriber } : {}),
+    };
+    return this.prisma.outboxEvent.findMany({
+      where: {
+        AND: [afterCursor(cursor), Object.keys(deliveryFilter).length ? { deliveries: { some: deliveryFilter } } : {}],
+      },
+      include: { deliveries: { orderBy: { subscriber: 'asc' } } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+    });
+  }
+
+  /** Puts an event's DEAD deliveries back in the queue with a fresh attempt budget. */
+  async redrive(eventId: string): Promise<number> {
+    const { count } = await this.prisma.outboxDelivery.updateMany({
+      where: { eventId, status: DeliveryStatus.DEAD },
+      data: { status: DeliveryStatus.PENDING, attempts: 0, nextAttemptAt: new Date() },
+    });
+    return count;
+  }
+
+  /** Drops events delivered to every subscriber before `before` (dead or pending ones stay). */
+  async purgeDelivered(before: Date): Promise<number> {
+    const { count } = await this.prisma.outboxEvent.deleteMany({
+      where: { createdAt: { lt: before }, deliveries: { none: { status: { not: DeliveryStatus.DELIVERED } } } },
+    });
+    return count;
+  }
+}

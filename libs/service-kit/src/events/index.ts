@@ -1,0 +1,2 @@
+export * from './event-envelope.dto.js';
+export * from './processed-events.js';
