@@ -1,3 +1,4 @@
+import { auditSuite } from './suites/audit.js';
 import { authorizationSuite } from './suites/authorization.js';
 import { badInputSuite } from './suites/bad-input.js';
 import { contractsSuite } from './suites/contracts.js';
@@ -19,4 +20,5 @@ describe('user-service API (integration)', () => {
   authorizationSuite(h);
   badInputSuite(h);
   contractsSuite(h);
+  auditSuite(h);
 });

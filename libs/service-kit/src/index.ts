@@ -1,3 +1,4 @@
+export * from './audit/index.js';
 export * from './auth/index.js';
 export * from './bootstrap/index.js';
 export * from './config/index.js';

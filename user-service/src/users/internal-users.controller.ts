@@ -1,12 +1,12 @@
 import { ApiProblem, ServiceOnly, ApiUuidParam, UuidParam } from '@cowork/service-kit';
-import { Body, Controller, Delete, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CreateProfileDto } from './dto/user-requests.dto.js';
-import { UserDto } from './dto/user.dto.js';
+import { UserDto, UserStatsDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 
-/** Called by auth-service only (service tokens). */
+/** Called by other services only (service tokens): auth-service, admin-service. */
 @ApiTags('internal')
 @Controller('internal/users')
 export class InternalUsersController {
@@ -25,6 +25,14 @@ export class InternalUsersController {
     const { user, created } = await this.users.createProfile(body);
     void reply.status(created ? 201 : 200);
     return user;
+  }
+
+  @Get('stats')
+  @ServiceOnly()
+  @ApiOperation({ summary: 'How many users there are, by role and by status (admin-service dashboard)' })
+  @ApiOkResponse({ type: UserStatsDto })
+  stats(): Promise<UserStatsDto> {
+    return this.users.stats();
   }
 
   @Delete(':id')

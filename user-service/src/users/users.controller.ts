@@ -60,13 +60,20 @@ export class UsersController {
 
   @Patch(':id/role')
   @Roles('ADMIN')
-  @ApiOperation({ summary: "Set a user's role (admin). Idempotent. The last active admin cannot be demoted." })
+  @ApiOperation({
+    summary:
+      "Set a user's role (admin). Idempotent: a retry changes nothing and is audited once. The last active admin cannot be demoted.",
+  })
   @ApiUuidParam('id', 'The user id')
   @ApiOkResponse({ type: UserDto })
   @ApiProblem(404, 'No such user (USER_NOT_FOUND)')
   @ApiProblem(409, 'Would leave the platform without an active admin (LAST_ADMIN)')
-  changeRole(@UuidParam() id: string, @Body() body: ChangeRoleDto): Promise<UserDto> {
-    return this.users.changeRole(id, body.role);
+  changeRole(
+    @CurrentPrincipal() admin: UserPrincipal,
+    @UuidParam() id: string,
+    @Body() body: ChangeRoleDto,
+  ): Promise<UserDto> {
+    return this.users.changeRole(id, body.role, admin.userId);
   }
 
   @Patch(':id/status')
@@ -80,7 +87,11 @@ export class UsersController {
   @ApiOkResponse({ type: UserDto })
   @ApiProblem(404, 'No such user (USER_NOT_FOUND)')
   @ApiProblem(409, 'Would leave the platform without an active admin (LAST_ADMIN)')
-  changeStatus(@UuidParam() id: string, @Body() body: ChangeStatusDto): Promise<UserDto> {
-    return this.users.changeStatus(id, body.status);
+  changeStatus(
+    @CurrentPrincipal() admin: UserPrincipal,
+    @UuidParam() id: string,
+    @Body() body: ChangeStatusDto,
+  ): Promise<UserDto> {
+    return this.users.changeStatus(id, body.status, admin.userId);
   }
 }

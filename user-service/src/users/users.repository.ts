@@ -1,4 +1,4 @@
-import { afterCursor, containsText, KeysetCursor } from '@cowork/service-kit';
+import { afterCursor, containsText, KeysetCursor, recordAdminAction } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { PrismaClient, UserProfile } from '../generated/prisma/client.js';
 import { Prisma } from '../generated/prisma/client.js';
@@ -56,14 +56,31 @@ export class UsersRepository {
     });
   }
 
+  /** Users per role and per status, counted by the database. */
+  async counts(): Promise<{
+    byRole: Partial<Record<UserRole, number>>;
+    byStatus: Partial<Record<UserStatus, number>>;
+  }> {
+    const [roles, statuses] = await Promise.all([
+      this.prisma.userProfile.groupBy({ by: ['role'], _count: { _all: true } }),
+      this.prisma.userProfile.groupBy({ by: ['status'], _count: { _all: true } }),
+    ]);
+    return {
+      byRole: Object.fromEntries(roles.map((r) => [r.role, r._count._all])),
+      byStatus: Object.fromEntries(statuses.map((r) => [r.status, r._count._all])),
+    };
+  }
+
   /**
    * Applies a role or status change unless it would leave no active admin. The check and the
    * write happen in one transaction under an advisory lock, so two admins demoting each other
-   * at once cannot both succeed.
+   * at once cannot both succeed. A real change is audited in the same transaction; a repeat of
+   * it changes nothing and records nothing.
    */
   async changeRoleOrStatus(
     id: string,
     change: { role?: UserRole; status?: UserStatus },
+    actorId: string,
   ): Promise<{ updated: UserProfile | null; wouldRemoveLastAdmin: boolean }> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_CHANGE_LOCK})`;
@@ -78,7 +95,18 @@ export class UsersRepository {
         });
         if (activeAdmins <= 1) return { updated: current, wouldRemoveLastAdmin: true };
       }
+      const role = change.role ?? current.role;
+      const status = change.status ?? current.status;
+      if (role === current.role && status === current.status) return { updated: current, wouldRemoveLastAdmin: false };
       const updated = await tx.userProfile.update({ where: { id }, data: change });
+      await recordAdminAction(tx, {
+        action: role !== current.role ? 'user.role_changed' : 'user.status_changed',
+        targetType: 'user',
+        targetId: id,
+        actorId,
+        before: { role: current.role, status: current.status },
+        after: { role: updated.role, status: updated.status },
+      });
       return { updated, wouldRemoveLastAdmin: false };
     });
   }

@@ -7,6 +7,9 @@ import { CreateProfileDto, ListUsersQuery } from './dto/user-requests.dto.js';
 import type { UserFilter, UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
+/** the admin making role and status changes */
+const ADMIN_ACTOR = randomUUID();
+
 type RepositoryContract = { [K in keyof UsersRepository]: UsersRepository[K] };
 
 /** Prisma's unique-constraint error, by the shape the service recognises. */
@@ -24,6 +27,15 @@ class InMemoryUsersRepository implements RepositoryContract {
   beforeCreate?: () => void;
   failCreateWith?: Error;
   private clock = Date.parse('2026-01-01T00:00:00.000Z');
+
+  async counts() {
+    const tally = <K extends string>(key: (r: UserProfile) => K) => {
+      const out: Partial<Record<K, number>> = {};
+      for (const r of this.rows.values()) out[key(r)] = (out[key(r)] ?? 0) + 1;
+      return out;
+    };
+    return { byRole: tally((r) => r.role), byStatus: tally((r) => r.status) };
+  }
 
   async findById(id: string) {
     return this.rows.get(id) ?? null;
@@ -233,12 +245,12 @@ describe('UsersService', () => {
     it('demotes an admin while another active admin remains', async () => {
       const a = repo.insert({ id: randomUUID(), email: 'a@example.com', role: UserRole.ADMIN });
       repo.insert({ id: randomUUID(), email: 'b@example.com', role: UserRole.ADMIN });
-      expect((await users.changeRole(a.id, UserRole.MEMBER)).role).toBe('MEMBER');
+      expect((await users.changeRole(a.id, UserRole.MEMBER, ADMIN_ACTOR)).role).toBe('MEMBER');
     });
 
     it('refuses to demote the last active admin with LAST_ADMIN (409) and changes nothing', async () => {
       const a = repo.insert({ id: randomUUID(), email: 'a@example.com', role: UserRole.ADMIN });
-      const error = await domainError(users.changeRole(a.id, UserRole.MEMBER));
+      const error = await domainError(users.changeRole(a.id, UserRole.MEMBER, ADMIN_ACTOR));
       expect(error).toMatchObject({ code: 'LAST_ADMIN', status: 409 });
       expect(repo.rows.get(a.id)!.role).toBe('ADMIN');
     });
@@ -246,26 +258,30 @@ describe('UsersService', () => {
     it('refuses to suspend the last active admin with LAST_ADMIN (409)', async () => {
       const a = repo.insert({ id: randomUUID(), email: 'a@example.com', role: UserRole.ADMIN });
       repo.insert({ id: randomUUID(), email: 'b@example.com', role: UserRole.ADMIN, status: UserStatus.SUSPENDED });
-      const error = await domainError(users.changeStatus(a.id, UserStatus.SUSPENDED));
+      const error = await domainError(users.changeStatus(a.id, UserStatus.SUSPENDED, ADMIN_ACTOR));
       expect(error.code).toBe('LAST_ADMIN');
       expect(repo.rows.get(a.id)!.status).toBe('ACTIVE');
     });
 
     it('allows idempotent no-op changes to the last admin (ADMIN stays ADMIN, ACTIVE stays ACTIVE)', async () => {
       const a = repo.insert({ id: randomUUID(), email: 'a@example.com', role: UserRole.ADMIN });
-      expect((await users.changeRole(a.id, UserRole.ADMIN)).role).toBe('ADMIN');
-      expect((await users.changeStatus(a.id, UserStatus.ACTIVE)).status).toBe('ACTIVE');
+      expect((await users.changeRole(a.id, UserRole.ADMIN, ADMIN_ACTOR)).role).toBe('ADMIN');
+      expect((await users.changeStatus(a.id, UserStatus.ACTIVE, ADMIN_ACTOR)).status).toBe('ACTIVE');
     });
 
     it('suspends and reactivates members freely', async () => {
       const m = repo.insert({ id: randomUUID(), email: 'm@example.com' });
-      expect((await users.changeStatus(m.id, UserStatus.SUSPENDED)).status).toBe('SUSPENDED');
-      expect((await users.changeStatus(m.id, UserStatus.ACTIVE)).status).toBe('ACTIVE');
+      expect((await users.changeStatus(m.id, UserStatus.SUSPENDED, ADMIN_ACTOR)).status).toBe('SUSPENDED');
+      expect((await users.changeStatus(m.id, UserStatus.ACTIVE, ADMIN_ACTOR)).status).toBe('ACTIVE');
     });
 
     it('answers USER_NOT_FOUND for an unknown id', async () => {
-      expect((await domainError(users.changeRole(randomUUID(), UserRole.ADMIN))).code).toBe('USER_NOT_FOUND');
-      expect((await domainError(users.changeStatus(randomUUID(), UserStatus.ACTIVE))).code).toBe('USER_NOT_FOUND');
+      expect((await domainError(users.changeRole(randomUUID(), UserRole.ADMIN, ADMIN_ACTOR))).code).toBe(
+        'USER_NOT_FOUND',
+      );
+      expect((await domainError(users.changeStatus(randomUUID(), UserStatus.ACTIVE, ADMIN_ACTOR))).code).toBe(
+        'USER_NOT_FOUND',
+      );
     });
   });
 

@@ -2,7 +2,7 @@ import { decodeCursor, isAdmin, isUniqueViolation, Page, Principal, toPage } fro
 import { Injectable } from '@nestjs/common';
 import { UserRole, UserStatus } from '../generated/prisma/enums.js';
 import { CreateProfileDto, ListUsersQuery } from './dto/user-requests.dto.js';
-import { UserDto } from './dto/user.dto.js';
+import { UserDto, UserStatsDto } from './dto/user.dto.js';
 import { EmailTakenError, LastAdminError, UserNotFoundError } from './users.errors.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -64,21 +64,35 @@ export class UsersService {
     }
   }
 
+  async stats(): Promise<UserStatsDto> {
+    const { byRole, byStatus } = await this.users.counts();
+    const zeroes = <K extends string>(keys: K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+    return {
+      total: Object.values(byRole).reduce((a, b) => a + b, 0),
+      byRole: { ...zeroes(Object.values(UserRole)), ...byRole },
+      byStatus: { ...zeroes(Object.values(UserStatus)), ...byStatus },
+    };
+  }
+
   /** Compensation for a registration that failed after the profile was created. */
   async deleteProfile(id: string): Promise<void> {
     await this.users.delete(id);
   }
 
-  changeRole(id: string, role: UserRole): Promise<UserDto> {
-    return this.change(id, { role });
+  changeRole(id: string, role: UserRole, actorId: string): Promise<UserDto> {
+    return this.change(id, { role }, actorId);
   }
 
-  changeStatus(id: string, status: UserStatus): Promise<UserDto> {
-    return this.change(id, { status });
+  changeStatus(id: string, status: UserStatus, actorId: string): Promise<UserDto> {
+    return this.change(id, { status }, actorId);
   }
 
-  private async change(id: string, change: { role?: UserRole; status?: UserStatus }): Promise<UserDto> {
-    const { updated, wouldRemoveLastAdmin } = await this.users.changeRoleOrStatus(id, change);
+  private async change(
+    id: string,
+    change: { role?: UserRole; status?: UserStatus },
+    actorId: string,
+  ): Promise<UserDto> {
+    const { updated, wouldRemoveLastAdmin } = await this.users.changeRoleOrStatus(id, change, actorId);
     if (!updated) throw new UserNotFoundError(id);
     if (wouldRemoveLastAdmin) throw new LastAdminError();
     return UserDto.from(updated);

@@ -49,6 +49,20 @@ const ROUTES: { method: string; path: string; responses: number[]; auth: boolean
     ok: 'UserDto',
   },
   { method: 'delete', path: '/internal/users/{id}', responses: [204, 400, 401, 403, 413, 500], auth: true },
+  {
+    method: 'get',
+    path: '/internal/users/stats',
+    responses: [200, 400, 401, 403, 413, 500],
+    auth: true,
+    ok: 'UserStatsDto',
+  },
+  {
+    method: 'get',
+    path: '/internal/audit-entries',
+    responses: [200, 400, 401, 403, 413, 500],
+    auth: true,
+    ok: 'AuditEntryPageDto',
+  },
 ];
 
 /** schema.prisma against the migrated database; the code's OpenAPI document against openapi.json. */
@@ -86,7 +100,7 @@ export function contractsSuite(h: UserServiceHarness): void {
         const rows = await h.sql<{ migration_name: string; finished_at: unknown; checksum: string }>(
           'SELECT migration_name, finished_at, checksum FROM _prisma_migrations ORDER BY migration_name',
         );
-        expect(rows.map((r) => r.migration_name)).toEqual(['20261125000000_init']);
+        expect(rows.map((r) => r.migration_name)).toEqual(['20261125000000_init', '20261125050000_audit_entries']);
         expect(rows[0]!.finished_at).not.toBeNull();
         expect(rows[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
       });

@@ -18,7 +18,7 @@ export interface DatabaseModuleOptions<T extends PrismaClientLike> {
   client: PrismaClientClass<T>;
 }
 
-const PRISMA_CLIENT = Symbol('PRISMA_CLIENT');
+export const PRISMA_CLIENT = Symbol('PRISMA_CLIENT');
 
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
@@ -79,7 +79,7 @@ export class DatabaseModule {
         },
         DatabaseLifecycle,
       ],
-      exports: [DatabaseConnection, options.client, READINESS_CHECKS],
+      exports: [DatabaseConnection, options.client, PRISMA_CLIENT, READINESS_CHECKS],
     };
   }
 }

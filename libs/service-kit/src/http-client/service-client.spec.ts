@@ -148,6 +148,12 @@ describe('ServiceClient', () => {
     expect(server.requests[0]!.headers).not.toHaveProperty('authorization');
   });
 
+  it("sends the user's own access token, not the service token, on a call made on their behalf", async () => {
+    const server = await downstream(ok);
+    await clientFor(server).post('/users/1/role', { role: 'ADMIN' }, { onBehalfOf: 'user-access-token' });
+    expect(server.requests[0]!.headers.authorization).toBe('Bearer user-access-token');
+  });
+
   it('retries a GET on 503 and returns the answer that follows, keeping the request id', async () => {
     const server = await downstream(failing(2));
     const client = clientFor(server);

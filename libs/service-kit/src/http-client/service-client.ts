@@ -38,6 +38,11 @@ export interface CallOptions {
   query?: Record<string, string | number | boolean | undefined>;
   /** no service token (public endpoints of the downstream) */
   anonymous?: boolean;
+  /**
+   * Call on behalf of the signed-in user: send their access token instead of the service token,
+   * so the downstream authorizes (and records) the user, not this service.
+   */
+  onBehalfOf?: string;
 }
 
 /**
@@ -122,7 +127,8 @@ export class ServiceClient {
     const requestId = currentRequestId();
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-    if (!options.anonymous) headers.authorization = `Bearer ${await this.tokens.getToken()}`;
+    if (options.onBehalfOf) headers.authorization = `Bearer ${options.onBehalfOf}`;
+    else if (!options.anonymous) headers.authorization = `Bearer ${await this.tokens.getToken()}`;
     const call = () =>
       firstValueFrom(
         this.http.request<T>({

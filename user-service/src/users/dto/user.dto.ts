@@ -41,3 +41,12 @@ export class UserPageDto {
   })
   nextCursor: string | null;
 }
+
+export class UserStatsDto {
+  @ApiProperty({ example: 42 })
+  total: number;
+  @ApiProperty({ example: { MEMBER: 40, ADMIN: 2 }, description: 'Users per role (every role listed)' })
+  byRole: Record<UserRole, number>;
+  @ApiProperty({ example: { ACTIVE: 41, SUSPENDED: 1 }, description: 'Users per status (every status listed)' })
+  byStatus: Record<UserStatus, number>;
+}
