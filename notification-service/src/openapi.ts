@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+import { writeServiceOpenApi } from '@cowork/service-kit';
+import { fileURLToPath } from 'node:url';
+import { AppModule } from './app.module.js';
+import { notificationServiceOptions } from './service.js';
+
+await writeServiceOpenApi(
+  AppModule,
+  notificationServiceOptions,
+  fileURLToPath(new URL('../openapi.json', import.meta.url)),
+);
