@@ -1,4 +1,4 @@
-import { AuthModule, DatabaseModule, ServiceModule } from '@cowork/service-kit';
+import { AuditModule, AuthModule, DatabaseModule, ServiceModule } from '@cowork/service-kit';
 import { Module } from '@nestjs/common';
 import { fileURLToPath } from 'node:url';
 import { AvailabilityModule } from './availability/availability.module.js';
@@ -17,6 +17,7 @@ import { bookingServiceOptions, SERVICE_NAME } from './service.js';
       migrationsDir: fileURLToPath(new URL('../prisma/migrations', import.meta.url)),
     }),
     AuthModule.forRoot(),
+    AuditModule,
     ClientsModule,
     OutboxModule,
     BookingsModule,

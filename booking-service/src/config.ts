@@ -17,14 +17,28 @@ export class BookingServiceConfig extends BaseServiceConfig {
   @IsUrl({ require_tld: false, require_protocol: true })
   PAYMENT_SERVICE_URL = 'http://localhost:3004';
 
-  /** How long a PENDING booking holds its slot while its charge has not settled (default 15 min). */
+  /** admin-service: the platform settings (cancellation window, hold expiry) admins change at run time. */
+  @IsUrl({ require_tld: false, require_protocol: true })
+  ADMIN_SERVICE_URL = 'http://localhost:3007';
+
+  /** How often the settings are read from admin-service; 0: only the two variables below apply. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  SETTINGS_REFRESH_MS = 5000;
+
+  /**
+   * How long a PENDING booking holds its slot while its charge has not settled (default 15 min),
+   * until admin-service's bookingHoldMinutes is read.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(5)
   @Max(24 * 3600)
   BOOKING_HOLD_SECONDS = 900;
 
-  /** Cancelling at least this many hours before the start refunds in full; later, nothing. */
+  /** Cancelling at least this many hours before the start refunds in full; later, nothing (until admin-service's setting is read). */
   @Type(() => Number)
   @IsInt()
   @Min(0)

@@ -54,6 +54,20 @@ const ROUTES: { method: string; path: string; responses: number[]; auth: boolean
     auth: true,
     ok: 'OutboxEventDto',
   },
+  {
+    method: 'get',
+    path: '/internal/bookings/counts',
+    responses: [200, 400, 401, 403, 500],
+    auth: true,
+    ok: 'BookingCountsDto',
+  },
+  {
+    method: 'get',
+    path: '/internal/audit-entries',
+    responses: [200, 400, 401, 403, 500],
+    auth: true,
+    ok: 'AuditEntryPageDto',
+  },
   { method: 'get', path: '/availability', responses: [200, 400, 404, 500, 503], auth: false, ok: 'AvailabilityDto' },
 ];
 

@@ -84,6 +84,7 @@ describe('database schema (integration)', () => {
         '20261125020000_bookings',
         '20261125030000_payment_saga',
         '20261125040000_event_relay',
+        '20261125050000_audit_entries',
       ]);
       for (const row of rows) {
         expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);

@@ -5,7 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ServiceProcess } from './service-process.js';
 
-export type ServiceName = 'auth-service' | 'user-service' | 'workspace-service' | 'booking-service' | 'payment-service';
+export type ServiceName =
+  | 'auth-service'
+  | 'user-service'
+  | 'workspace-service'
+  | 'booking-service'
+  | 'payment-service'
+  | 'notification-service'
+  | 'reporting-service'
+  | 'admin-service';
+
+/** The services booking-service's relay delivers events to, when they are part of the platform. */
+const EVENT_SUBSCRIBERS: ServiceName[] = ['notification-service', 'reporting-service'];
 
 /** Each service's base-URL variable, as the others read it. */
 const URL_VARIABLES: Record<ServiceName, string> = {
@@ -14,6 +25,9 @@ const URL_VARIABLES: Record<ServiceName, string> = {
   'workspace-service': 'WORKSPACE_SERVICE_URL',
   'booking-service': 'BOOKING_SERVICE_URL',
   'payment-service': 'PAYMENT_SERVICE_URL',
+  'notification-service': 'NOTIFICATION_SERVICE_URL',
+  'reporting-service': 'REPORTING_SERVICE_URL',
+  'admin-service': 'ADMIN_SERVICE_URL',
 };
 
 export interface PlatformOptions {
@@ -21,6 +35,8 @@ export interface PlatformOptions {
   env?: Partial<Record<ServiceName, Record<string, string>>>;
   /** the first admin, created by auth-service at start-up */
   admin?: { email: string; password: string };
+  /** more event subscribers for booking-service's relay, name -> base URL (e.g. a recorder) */
+  subscribers?: Record<string, string>;
 }
 
 /**
@@ -32,6 +48,8 @@ export class Platform {
   private readonly databases: TestDatabase[] = [];
   private readonly dataDir = mkdtempSync(join(tmpdir(), 'cowork-e2e-'));
   private readonly secrets = new Map<string, string>();
+  private readonly envs = new Map<ServiceName, Record<string, string>>();
+  private readonly replicas: ServiceProcess[] = [];
 
   static async start(names: ServiceName[], options: PlatformOptions = {}): Promise<Platform> {
     const platform = new Platform();
@@ -63,8 +81,18 @@ export class Platform {
               ...(options.admin ? { ADMIN_EMAIL: options.admin.email, ADMIN_PASSWORD: options.admin.password } : {}),
             }
           : {}),
+        ...(name === 'booking-service'
+          ? {
+              EVENT_SUBSCRIBERS: [
+                ...EVENT_SUBSCRIBERS.filter((s) => names.includes(s)).map((s) => `${s}=${url(s)}`),
+                ...Object.entries(options.subscribers ?? {}).map(([s, u]) => `${s}=${u}`),
+              ].join(','),
+              RELAY_INTERVAL_MS: '100',
+            }
+          : {}),
         ...options.env?.[name],
       };
+      platform.envs.set(name, env);
       platform.services.set(name, new ServiceProcess(name, ports.get(name)!, env));
     }
     try {
@@ -86,8 +114,28 @@ export class Platform {
     return this.service(name).url;
   }
 
+  /**
+   * Another process of a running service on the same database and configuration (a replica, as
+   * behind a load balancer). Only for services on PostgreSQL: an embedded PGlite database belongs
+   * to one process.
+   */
+  /** Whether a service runs on PostgreSQL (it can have replicas) rather than embedded PGlite. */
+  onPostgres(name: ServiceName): boolean {
+    return !!this.envs.get(name)?.DATABASE_URL;
+  }
+
+  async replica(name: ServiceName, extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
+    const env = this.envs.get(name);
+    if (!env) throw new Error(`${name} is not part of this platform`);
+    if (!env.DATABASE_URL) throw new Error(`${name} runs on embedded PGlite: it cannot have replicas`);
+    const replica = new ServiceProcess(name, await freePort(), { ...env, ...extraEnv });
+    this.replicas.push(replica);
+    await replica.start();
+    return replica;
+  }
+
   async stop(): Promise<void> {
-    await Promise.all([...this.services.values()].map((s) => s.stop()));
+    await Promise.all([...this.replicas, ...this.services.values()].map((s) => s.stop()));
     for (const db of this.databases) await db.drop();
     rmSync(this.dataDir, { recursive: true, force: true });
   }

@@ -1,9 +1,9 @@
 import { DependencyUnavailableError, DomainError, IdempotentRequestInFlightError } from '@cowork/service-kit';
 import { Injectable, Logger } from '@nestjs/common';
 import { PaymentClient } from '../clients/payment.client.js';
-import { BookingServiceConfig } from '../config.js';
 import type { Booking } from '../generated/prisma/client.js';
 import { BookingStatus } from '../generated/prisma/enums.js';
+import { PlatformSettings } from '../settings/platform-settings.js';
 import { BookingsRepository } from './bookings.repository.js';
 
 export class PaymentDeclinedError extends DomainError {
@@ -27,11 +27,11 @@ export class BookingSettlement {
   constructor(
     private readonly bookings: BookingsRepository,
     private readonly payments: PaymentClient,
-    private readonly config: BookingServiceConfig,
+    private readonly settings: PlatformSettings,
   ) {}
 
   holdExpiry(): Date {
-    return new Date(Date.now() + this.config.BOOKING_HOLD_SECONDS * 1000);
+    return new Date(Date.now() + this.settings.holdSeconds * 1000);
   }
 
   /**
@@ -74,7 +74,7 @@ export class BookingSettlement {
 
   /** The refund the cancellation policy grants: all of it up to N hours before the start, else none. */
   refundOnCancel(booking: Booking, now = new Date()): number {
-    const deadline = booking.startTime.getTime() - this.config.CANCELLATION_FULL_REFUND_HOURS * 3_600_000;
+    const deadline = booking.startTime.getTime() - this.settings.cancellationFullRefundHours * 3_600_000;
     return now.getTime() <= deadline ? booking.paidCents : 0;
   }
 

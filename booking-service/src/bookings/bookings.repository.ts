@@ -1,4 +1,11 @@
-import { afterCursor, isUniqueViolation, KeysetCursor, postgresErrorCode } from '@cowork/service-kit';
+import {
+  AdminAction,
+  afterCursor,
+  isUniqueViolation,
+  KeysetCursor,
+  postgresErrorCode,
+  recordAdminAction,
+} from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { Booking, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { BookingStatus } from '../generated/prisma/enums.js';
@@ -69,6 +76,7 @@ export class BookingsRepository {
     event: BookingEventType | undefined,
     actorId: string,
     details: EventDetails = {},
+    audit?: Omit<AdminAction, 'after'>,
   ): Promise<Booking | null> {
     try {
       return await this.prisma.$transaction(async (tx) => {
@@ -87,6 +95,7 @@ export class BookingsRepository {
             event === 'booking.rescheduled' ? { ...details, previous: booking } : details,
           );
         }
+        if (audit) await recordAdminAction(tx, { ...audit, after: bookingEventPayload(updated, actorId).booking });
         return updated;
       });
     } catch (error) {
@@ -94,14 +103,31 @@ export class BookingsRepository {
     }
   }
 
-  /** Removes the booking; the event keeps its last state. false when it changed or went first. */
+  /** Removes the booking (an admin action: audited); the event keeps its last state. false when it changed or went first. */
   async delete(booking: Booking, actorId: string): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.booking.deleteMany({ where: { id: booking.id, version: booking.version } });
       if (count === 0) return false;
       await this.appendEvent(tx, 'booking.deleted', booking, actorId);
+      await recordAdminAction(tx, {
+        action: 'booking.deleted',
+        targetType: 'booking',
+        targetId: booking.id,
+        actorId,
+        before: bookingEventPayload(booking, actorId).booking,
+      });
       return true;
     });
+  }
+
+  /** Bookings (any status) per user, for the given users. */
+  async countByUser(userIds: string[]): Promise<Map<string, number>> {
+    const rows = await this.prisma.booking.groupBy({
+      by: ['userId'],
+      where: { userId: { in: userIds } },
+      _count: { _all: true },
+    });
+    return new Map(rows.map((r) => [r.userId, r._count._all]));
   }
 
   /** Newest first; one extra row tells whether there is a next page. */

@@ -7,6 +7,8 @@ import type { BookingServiceConfig } from '../config.js';
 import type { Booking } from '../generated/prisma/client.js';
 import { BookingStatus } from '../generated/prisma/enums.js';
 import type { BookingRepricing } from './booking-repricing.js';
+import { AdminClient } from '../clients/admin.client.js';
+import { PlatformSettings } from '../settings/platform-settings.js';
 import { BookingSettlement, chargeKey, PaymentDeclinedError } from './booking-settlement.js';
 import { BookingConflictError } from './bookings.errors.js';
 import type { BookingsRepository, CreateOutcome, NewBooking } from './bookings.repository.js';
@@ -468,7 +470,10 @@ describe('BookingSettlement: hold expiry and the cancellation refund policy (no 
     new BookingSettlement(
       {} as BookingsRepository,
       {} as PaymentClient,
-      { BOOKING_HOLD_SECONDS: 900, CANCELLATION_FULL_REFUND_HOURS: 24, ...config } as BookingServiceConfig,
+      new PlatformSettings(
+        { BOOKING_HOLD_SECONDS: 900, CANCELLATION_FULL_REFUND_HOURS: 24, ...config } as BookingServiceConfig,
+        {} as AdminClient,
+      ),
     );
   const start = new Date('2030-01-10T12:00:00.000Z');
   const booking = { startTime: start, paidCents: 2500 } as Booking;
@@ -496,5 +501,46 @@ describe('BookingSettlement: hold expiry and the cancellation refund policy (no 
     expect(settlement.refundOnCancel(booking, hoursBefore(3))).toBe(2500);
     expect(settlement.refundOnCancel(booking, hoursBefore(1))).toBe(0);
     expect(settlement.refundOnCancel({ ...booking, paidCents: 0 }, hoursBefore(48))).toBe(0);
+  });
+});
+
+describe('PlatformSettings: the settings admins change at run time (no database)', () => {
+  const config = { BOOKING_HOLD_SECONDS: 900, CANCELLATION_FULL_REFUND_HOURS: 24 } as BookingServiceConfig;
+  const adminAnswering = (answer: () => Promise<unknown>) => ({ settings: answer }) as unknown as AdminClient;
+
+  it("applies the environment's values until admin-service has answered", () => {
+    const settings = new PlatformSettings(
+      config,
+      adminAnswering(() => Promise.reject(new Error('down'))),
+    );
+    expect([settings.holdSeconds, settings.cancellationFullRefundHours, settings.version]).toEqual([900, 24, null]);
+  });
+
+  it("applies admin-service's version once read, and keeps it while admin-service is down", async () => {
+    let answer: () => Promise<unknown> = () =>
+      Promise.resolve({ version: 3, cancellationFullRefundHours: 2, bookingHoldMinutes: 5 });
+    const settings = new PlatformSettings(
+      config,
+      adminAnswering(() => answer()),
+    );
+    await settings.refresh();
+    expect([settings.holdSeconds, settings.cancellationFullRefundHours, settings.version]).toEqual([300, 2, 3]);
+    answer = () => Promise.reject(new Error('down'));
+    await settings.refresh();
+    expect([settings.holdSeconds, settings.cancellationFullRefundHours, settings.version]).toEqual([300, 2, 3]);
+  });
+
+  it('the refund policy follows a changed cancellation window', async () => {
+    const settings = new PlatformSettings(
+      config,
+      adminAnswering(() => Promise.resolve({ version: 2, cancellationFullRefundHours: 1, bookingHoldMinutes: 15 })),
+    );
+    const settlement = new BookingSettlement({} as BookingsRepository, {} as PaymentClient, settings);
+    const start = new Date('2030-01-10T12:00:00.000Z');
+    const twoHoursBefore = new Date(start.getTime() - 2 * 3_600_000);
+    const booking = { startTime: start, paidCents: 2500 } as Booking;
+    expect(settlement.refundOnCancel(booking, twoHoursBefore)).toBe(0);
+    await settings.refresh();
+    expect(settlement.refundOnCancel(booking, twoHoursBefore)).toBe(2500);
   });
 });

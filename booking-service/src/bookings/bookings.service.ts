@@ -26,6 +26,7 @@ import {
   InvalidTimeRangeError,
   StartInPastError,
 } from './bookings.errors.js';
+import { bookingEventPayload } from './booking-events.js';
 import { BookingRepricing } from './booking-repricing.js';
 import { BookingSettlement, PaymentDeclinedError } from './booking-settlement.js';
 import { ACTIVE_STATUSES, BookingsRepository } from './bookings.repository.js';
@@ -212,6 +213,16 @@ export class BookingsService {
         'booking.cancelled',
         principal.userId,
         { refundCents: refund },
+        // an admin cancelling someone else's booking is an admin action
+        booking.userId === principal.userId
+          ? undefined
+          : {
+              action: 'booking.cancelled',
+              targetType: 'booking',
+              targetId: booking.id,
+              actorId: principal.userId,
+              before: bookingEventPayload(booking, principal.userId).booking,
+            },
       );
     });
     return BookingDto.from(await this.settlement.payRefundDue(cancelled, principal.userId));

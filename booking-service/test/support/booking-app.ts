@@ -34,6 +34,7 @@ export class BookingHarness {
       SWEEP_INTERVAL_MS: '0',
       // no relay loop and no subscribers unless a test asks for them (relay tests drive it by hand)
       RELAY_INTERVAL_MS: '0',
+      SETTINGS_REFRESH_MS: '0',
       EVENT_SUBSCRIBERS: '',
       ...env,
     });
