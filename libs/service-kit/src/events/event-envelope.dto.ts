@@ -55,7 +55,7 @@ export class EventReceiptDto {
   @ApiProperty({
     enum: EVENT_OUTCOMES,
     description:
-      'applied: this delivery changed the read model; duplicate: the event id was seen before, nothing changed; ignored: a type this consumer does not act on',
+      'applied: this delivery changed the read model; duplicate: the event id was seen before, nothing changed; ignored: a type this consumer does not act on, or an event older than what it already applied',
   })
   @IsIn(EVENT_OUTCOMES)
   outcome!: EventOutcome;
