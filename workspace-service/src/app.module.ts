@@ -1,4 +1,4 @@
-import { AuthModule, DatabaseModule, ServiceModule } from '@cowork/service-kit';
+import { AuditModule, AuthModule, DatabaseModule, ServiceModule } from '@cowork/service-kit';
 import { Module } from '@nestjs/common';
 import { fileURLToPath } from 'node:url';
 import { PrismaClient } from './generated/prisma/client.js';
@@ -14,6 +14,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
       migrationsDir: fileURLToPath(new URL('../prisma/migrations', import.meta.url)),
     }),
     AuthModule.forRoot(),
+    AuditModule,
     WorkspacesModule,
   ],
 })

@@ -41,6 +41,13 @@ const ROUTES: { method: string; path: string; responses: number[]; auth: boolean
     auth: true,
     ok: 'WorkspaceDto',
   },
+  {
+    method: 'get',
+    path: '/internal/audit-entries',
+    responses: [200, 400, 401, 403, 413, 500],
+    auth: true,
+    ok: 'AuditEntryPageDto',
+  },
 ];
 
 describe('contracts: database schema and OpenAPI document', () => {
@@ -84,7 +91,7 @@ describe('contracts: database schema and OpenAPI document', () => {
       const rows = await h.sql<{ migration_name: string; finished_at: unknown; checksum: string }>(
         'SELECT migration_name, finished_at, checksum FROM _prisma_migrations ORDER BY migration_name',
       );
-      expect(rows.map((r) => r.migration_name)).toEqual(['20261125010000_init']);
+      expect(rows.map((r) => r.migration_name)).toEqual(['20261125010000_init', '20261125050000_audit_entries']);
       expect(rows[0]!.finished_at).not.toBeNull();
       expect(rows[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
     });

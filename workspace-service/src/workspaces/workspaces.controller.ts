@@ -1,4 +1,5 @@
-import { ApiProblem, ApiUuidParam, Page, Public, Roles, UuidParam } from '@cowork/service-kit';
+import { ApiProblem, ApiUuidParam, CurrentPrincipal, Page, Public, Roles, UuidParam } from '@cowork/service-kit';
+import type { UserPrincipal } from '@cowork/service-kit';
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateWorkspaceDto, ListWorkspacesQuery, UpdateWorkspaceDto } from './dto/workspace-requests.dto.js';
@@ -22,11 +23,12 @@ export class WorkspacesController {
       'Not idempotent: a retry after a lost response creates a second workspace (look for it with ' +
       '`GET /workspaces` before retrying). Defaults: no description, open at all times, ' +
       'minBookingMinutes 30, maxBookingMinutes 1440, active. Every invalid field is a 400 ' +
-      'VALIDATION_FAILED naming it (`timezone`, `capacity`, `openingHours[1].close`, `openingHours[2]`, ...).',
+      'VALIDATION_FAILED naming it (`timezone`, `capacity`, `openingHours[1].close`, `openingHours[2]`, ...). ' +
+      'Recorded in the audit trail (workspace.created).',
   })
   @ApiCreatedResponse({ type: WorkspaceDto, description: 'Created, at version 1' })
-  create(@Body() body: CreateWorkspaceDto): Promise<WorkspaceDto> {
-    return this.workspaces.create(body);
+  create(@CurrentPrincipal() admin: UserPrincipal, @Body() body: CreateWorkspaceDto): Promise<WorkspaceDto> {
+    return this.workspaces.create(body, admin.userId);
   }
 
   @Get()
@@ -63,15 +65,21 @@ export class WorkspacesController {
       'Fields left out keep their value; `description` and `openingHours` may be set to null. The merged ' +
       'workspace is validated as a whole (e.g. `maxBookingMinutes` against the stored `minBookingMinutes`). ' +
       'Each change increments `version`. Idempotent: a retry (or any patch that changes nothing) writes ' +
-      'nothing and answers the workspace as it is, version unchanged. Existing bookings are not re-checked. ' +
+      'nothing and answers the workspace as it is, version unchanged. A change is recorded in the audit trail ' +
+      '(workspace.updated, the changed fields before and after); a patch that changes nothing is not. ' +
+      'Existing bookings are not re-checked. ' +
       '409 WORKSPACE_UPDATE_CONFLICT only if concurrent changes kept winning; retrying is safe.',
   })
   @ApiWorkspaceIdParam()
   @ApiOkResponse({ type: WorkspaceDto })
   @ApiProblem(404, NOT_FOUND)
   @ApiProblem(409, 'Changed concurrently too often; retry (WORKSPACE_UPDATE_CONFLICT)')
-  update(@UuidParam() id: string, @Body() body: UpdateWorkspaceDto): Promise<WorkspaceDto> {
-    return this.workspaces.update(id, body);
+  update(
+    @CurrentPrincipal() admin: UserPrincipal,
+    @UuidParam() id: string,
+    @Body() body: UpdateWorkspaceDto,
+  ): Promise<WorkspaceDto> {
+    return this.workspaces.update(id, body, admin.userId);
   }
 
   @Post(':id/deactivate')
@@ -81,13 +89,13 @@ export class WorkspacesController {
     summary: 'Stop a workspace taking new bookings (admin)',
     description:
       'Existing bookings stay. Idempotent: deactivating an inactive workspace (a retry) answers 200 with ' +
-      'it unchanged, version included.',
+      'it unchanged, version included, and is not audited again (workspace.deactivated is recorded once).',
   })
   @ApiWorkspaceIdParam()
   @ApiOkResponse({ type: WorkspaceDto })
   @ApiProblem(404, NOT_FOUND)
-  deactivate(@UuidParam() id: string): Promise<WorkspaceDto> {
-    return this.workspaces.setActive(id, false);
+  deactivate(@CurrentPrincipal() admin: UserPrincipal, @UuidParam() id: string): Promise<WorkspaceDto> {
+    return this.workspaces.setActive(id, false, admin.userId);
   }
 
   @Post(':id/activate')
@@ -96,12 +104,13 @@ export class WorkspacesController {
   @ApiOperation({
     summary: 'Let a deactivated workspace take bookings again (admin)',
     description:
-      'Idempotent: activating an active workspace (a retry) answers 200 with it unchanged, version included.',
+      'Idempotent: activating an active workspace (a retry) answers 200 with it unchanged, version included, ' +
+      'and is not audited again (workspace.activated is recorded once).',
   })
   @ApiWorkspaceIdParam()
   @ApiOkResponse({ type: WorkspaceDto })
   @ApiProblem(404, NOT_FOUND)
-  activate(@UuidParam() id: string): Promise<WorkspaceDto> {
-    return this.workspaces.setActive(id, true);
+  activate(@CurrentPrincipal() admin: UserPrincipal, @UuidParam() id: string): Promise<WorkspaceDto> {
+    return this.workspaces.setActive(id, true, admin.userId);
   }
 }

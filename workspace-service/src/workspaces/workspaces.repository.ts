@@ -1,8 +1,9 @@
-import { afterCursor, KeysetCursor } from '@cowork/service-kit';
+import { afterCursor, KeysetCursor, recordAdminAction } from '@cowork/service-kit';
 import type { OpeningRange } from '@cowork/workspace-rules';
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaClient, Workspace } from '../generated/prisma/client.js';
 import { WorkspaceType } from '../generated/prisma/enums.js';
+import { WorkspaceDto } from './dto/workspace.dto.js';
 
 /** Every field of a workspace an admin sets, validated and normalised by the service. */
 export interface WorkspaceData {
@@ -25,11 +26,13 @@ export interface WorkspaceFilter {
   active: boolean;
 }
 
-/** Prisma's "no record matched the where" (update with a condition that no longer holds). */
-function isRecordNotFound(error: unknown): boolean {
-  const e = error as { name?: string; code?: string };
-  return e?.name === 'PrismaClientKnownRequestError' && e.code === 'P2025';
+/** What an update changed, for the audit trail: only the fields whose value differs, before and after. */
+export interface WorkspaceChanges {
+  before: Partial<WorkspaceData>;
+  after: Partial<WorkspaceData>;
 }
+
+const TARGET_TYPE = 'workspace';
 
 /** jsonb NULL (not the JSON value null) when a workspace is open at all times. */
 function openingHoursColumn(hours: OpeningRange[] | null): Prisma.InputJsonValue | typeof Prisma.DbNull {
@@ -46,41 +49,77 @@ export class WorkspacesRepository {
     return this.prisma.workspace.findUnique({ where: { id } });
   }
 
-  create(data: WorkspaceData): Promise<Workspace> {
-    return this.prisma.workspace.create({ data: { ...data, openingHours: openingHoursColumn(data.openingHours) } });
+  /** Creates the workspace and records `workspace.created` (the workspace as the API returns it), atomically. */
+  create(data: WorkspaceData, actorId: string): Promise<Workspace> {
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.workspace.create({
+        data: { ...data, openingHours: openingHoursColumn(data.openingHours) },
+      });
+      await recordAdminAction(tx, {
+        action: 'workspace.created',
+        targetType: TARGET_TYPE,
+        targetId: row.id,
+        actorId,
+        after: WorkspaceDto.from(row),
+      });
+      return row;
+    });
   }
 
   /**
    * Optimistic write: applies `data` only if the workspace is still at `version` (so a change
    * validated against what was read cannot interleave with another), and increments the version.
-   * null when the workspace is gone or another write got there first.
+   * null when the workspace is gone or another write got there first. A write is recorded as
+   * `workspace.updated` (the changed fields before and after) in the same transaction.
    */
-  async updateAtVersion(id: string, version: number, data: WorkspaceData): Promise<Workspace | null> {
-    try {
-      return await this.prisma.workspace.update({
+  async updateAtVersion(
+    id: string,
+    version: number,
+    data: WorkspaceData,
+    actorId: string,
+    changes: WorkspaceChanges,
+  ): Promise<Workspace | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.workspace.updateMany({
         where: { id, version },
         data: { ...data, openingHours: openingHoursColumn(data.openingHours), version: { increment: 1 } },
       });
-    } catch (error) {
-      if (isRecordNotFound(error)) return null;
-      throw error;
-    }
+      if (count !== 1) return null;
+      await recordAdminAction(tx, {
+        action: 'workspace.updated',
+        targetType: TARGET_TYPE,
+        targetId: id,
+        actorId,
+        before: changes.before,
+        after: changes.after,
+      });
+      return tx.workspace.findUniqueOrThrow({ where: { id } });
+    });
   }
 
   /**
    * Sets `active` and increments the version, unless it already has that value (then nothing is
-   * written). Returns the workspace as it now is, or null when there is no such workspace.
+   * written, nor audited). A change is recorded as `workspace.activated` / `workspace.deactivated`
+   * in the same transaction. Returns the workspace as it now is, or null when there is no such workspace.
    */
-  async setActive(id: string, active: boolean): Promise<Workspace | null> {
-    try {
-      return await this.prisma.workspace.update({
+  async setActive(id: string, active: boolean, actorId: string): Promise<Workspace | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.workspace.updateMany({
         where: { id, active: !active },
         data: { active, version: { increment: 1 } },
       });
-    } catch (error) {
-      if (!isRecordNotFound(error)) throw error;
-      return this.findById(id);
-    }
+      if (count === 1) {
+        await recordAdminAction(tx, {
+          action: active ? 'workspace.activated' : 'workspace.deactivated',
+          targetType: TARGET_TYPE,
+          targetId: id,
+          actorId,
+          before: { active: !active },
+          after: { active },
+        });
+      }
+      return tx.workspace.findUnique({ where: { id } });
+    });
   }
 
   /** Newest first, keyset-paginated; fetches one extra row to know whether there is a next page. */

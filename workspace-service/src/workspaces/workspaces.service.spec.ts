@@ -5,15 +5,33 @@ import { WorkspaceType } from '../generated/prisma/enums.js';
 import { CreateWorkspaceDto, ListWorkspacesQuery, UpdateWorkspaceDto } from './dto/workspace-requests.dto.js';
 import { canonicalTimeZone, isIsoCurrency } from './dto/validators.js';
 import { openingHoursFieldViolations, workspaceRuleViolations } from './workspace-validation.js';
-import type { WorkspaceData, WorkspaceFilter, WorkspacesRepository } from './workspaces.repository.js';
+import type {
+  WorkspaceChanges,
+  WorkspaceData,
+  WorkspaceFilter,
+  WorkspacesRepository,
+} from './workspaces.repository.js';
 import { decodeListCursor, WorkspacesService } from './workspaces.service.js';
 
 type RepositoryContract = { [K in keyof WorkspacesRepository]: WorkspacesRepository[K] };
+
+/** the admin making the changes */
+const ACTOR = randomUUID();
+
+interface AuditRecord {
+  action: string;
+  targetId: string;
+  actorId: string;
+  before?: unknown;
+  after?: unknown;
+}
 
 /** The repository contract kept in memory: versions, optimistic writes, newest-first listing. */
 class InMemoryWorkspacesRepository implements RepositoryContract {
   readonly rows = new Map<string, Workspace>();
   writes = 0;
+  /** what the real repository records in audit_entries, in the same transaction as each write */
+  readonly audit: AuditRecord[] = [];
   /** runs inside updateAtVersion() before the version check: lets a test simulate a concurrent write */
   beforeUpdate?: (id: string) => void;
   private clock = Date.parse('2026-01-01T00:00:00.000Z');
@@ -22,7 +40,7 @@ class InMemoryWorkspacesRepository implements RepositoryContract {
     return this.rows.get(id) ?? null;
   }
 
-  async create(data: WorkspaceData) {
+  async create(data: WorkspaceData, actorId: string) {
     this.writes++;
     const now = new Date((this.clock += 1000));
     const row: Workspace = {
@@ -35,20 +53,30 @@ class InMemoryWorkspacesRepository implements RepositoryContract {
       updatedAt: now,
     };
     this.rows.set(row.id, row);
+    this.audit.push({ action: 'workspace.created', targetId: row.id, actorId, after: row });
     return row;
   }
 
-  async updateAtVersion(id: string, version: number, data: WorkspaceData) {
+  async updateAtVersion(id: string, version: number, data: WorkspaceData, actorId: string, changes: WorkspaceChanges) {
     this.beforeUpdate?.(id);
     const row = this.rows.get(id);
     if (!row || row.version !== version) return null;
+    this.audit.push({ action: 'workspace.updated', targetId: id, actorId, ...changes });
     return this.write(row, { ...data, openingHours: data.openingHours as Workspace['openingHours'] });
   }
 
-  async setActive(id: string, active: boolean) {
+  async setActive(id: string, active: boolean, actorId: string) {
     const row = this.rows.get(id);
     if (!row) return null;
-    return row.active === active ? row : this.write(row, { active });
+    if (row.active === active) return row;
+    this.audit.push({
+      action: active ? 'workspace.activated' : 'workspace.deactivated',
+      targetId: id,
+      actorId,
+      before: { active: !active },
+      after: { active },
+    });
+    return this.write(row, { active });
   }
 
   async list(filter: WorkspaceFilter, limit: number) {
@@ -112,7 +140,7 @@ describe('WorkspacesService', () => {
 
   describe('create', () => {
     it('applies the defaults and starts active at version 1', async () => {
-      const ws = await workspaces.create(createInput({ openingHours: undefined }));
+      const ws = await workspaces.create(createInput({ openingHours: undefined }), ACTOR);
       expect(ws).toMatchObject({
         description: null,
         openingHours: null,
@@ -132,6 +160,7 @@ describe('WorkspacesService', () => {
             { day: 3, open: '08:00', close: '12:00' },
           ],
         }),
+        ACTOR,
       );
       expect(ws.openingHours).toEqual([
         { day: 1, open: '09:00', close: '12:00' },
@@ -141,7 +170,7 @@ describe('WorkspacesService', () => {
     });
 
     it('spells the time zone canonically and makes a blank description none', async () => {
-      const ws = await workspaces.create(createInput({ timezone: 'asia/tokyo', description: '' }));
+      const ws = await workspaces.create(createInput({ timezone: 'asia/tokyo', description: '' }), ACTOR);
       expect(ws).toMatchObject({ timezone: 'Asia/Tokyo', description: null });
     });
 
@@ -160,7 +189,7 @@ describe('WorkspacesService', () => {
       ['maximum below minimum', { minBookingMinutes: 90, maxBookingMinutes: 60 }, ['maxBookingMinutes']],
       ['a minimum above the default maximum', { minBookingMinutes: 1441 }, ['maxBookingMinutes']],
     ])('refuses %s with VALIDATION_FAILED naming the field, and stores nothing', async (_what, overrides, names) => {
-      const error = await failure(workspaces.create(createInput(overrides)));
+      const error = await failure(workspaces.create(createInput(overrides), ACTOR));
       expect(error).toBeInstanceOf(ValidationFailedError);
       expect(error).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
       expect(fields(error)).toEqual(names);
@@ -170,8 +199,8 @@ describe('WorkspacesService', () => {
 
   describe('get', () => {
     it('returns inactive workspaces too', async () => {
-      const ws = await workspaces.create(createInput());
-      await workspaces.setActive(ws.id, false);
+      const ws = await workspaces.create(createInput(), ACTOR);
+      await workspaces.setActive(ws.id, false, ACTOR);
       expect(await workspaces.get(ws.id)).toMatchObject({ id: ws.id, active: false });
     });
 
@@ -182,77 +211,94 @@ describe('WorkspacesService', () => {
 
   describe('update', () => {
     it('merges the given fields into the stored ones and increments the version', async () => {
-      const ws = await workspaces.create(createInput({ description: 'Old' }));
-      const updated = await workspaces.update(ws.id, patch({ capacity: 8, description: null }));
+      const ws = await workspaces.create(createInput({ description: 'Old' }), ACTOR);
+      const updated = await workspaces.update(ws.id, patch({ capacity: 8, description: null }), ACTOR);
       expect(updated).toEqual({ ...ws, capacity: 8, description: null, version: 2, updatedAt: expect.any(String) });
     });
 
     it('validates the merged workspace: a new maximum against the stored minimum', async () => {
-      const ws = await workspaces.create(createInput({ minBookingMinutes: 120, maxBookingMinutes: 240 }));
-      const error = await failure(workspaces.update(ws.id, patch({ maxBookingMinutes: 90 })));
+      const ws = await workspaces.create(createInput({ minBookingMinutes: 120, maxBookingMinutes: 240 }), ACTOR);
+      const error = await failure(workspaces.update(ws.id, patch({ maxBookingMinutes: 90 }), ACTOR));
       expect(fields(error)).toEqual(['maxBookingMinutes']);
       expect(repo.rows.get(ws.id)!.version).toBe(1);
     });
 
     it('writes nothing when nothing changes (a retry): same answer, same version', async () => {
-      const ws = await workspaces.create(createInput());
+      const ws = await workspaces.create(createInput(), ACTOR);
       const writes = repo.writes;
-      expect(await workspaces.update(ws.id, patch({ capacity: ws.capacity, name: ws.name }))).toEqual(ws);
-      expect(await workspaces.update(ws.id, patch({ openingHours: [...weekdays()].reverse() }))).toEqual(ws);
-      expect(await workspaces.update(ws.id, patch({}))).toEqual(ws);
+      expect(await workspaces.update(ws.id, patch({ capacity: ws.capacity, name: ws.name }), ACTOR)).toEqual(ws);
+      expect(await workspaces.update(ws.id, patch({ openingHours: [...weekdays()].reverse() }), ACTOR)).toEqual(ws);
+      expect(await workspaces.update(ws.id, patch({}), ACTOR)).toEqual(ws);
       expect(repo.writes).toBe(writes);
     });
 
+    it('hands the repository only the fields that change, before and after, for the audit trail', async () => {
+      const ws = await workspaces.create(createInput({ description: 'Old', capacity: 6 }), ACTOR);
+      await workspaces.update(ws.id, patch({ capacity: 8, description: null, name: ws.name }), ACTOR);
+      await workspaces.update(ws.id, patch({ capacity: 8 }), ACTOR);
+      expect(repo.audit.filter((a) => a.action === 'workspace.updated')).toEqual([
+        {
+          action: 'workspace.updated',
+          targetId: ws.id,
+          actorId: ACTOR,
+          before: { capacity: 6, description: 'Old' },
+          after: { capacity: 8, description: null },
+        },
+      ]);
+    });
+
     it('re-reads and re-validates when another write got in first, so both changes land', async () => {
-      const ws = await workspaces.create(createInput());
+      const ws = await workspaces.create(createInput(), ACTOR);
       repo.beforeUpdate = (id) => {
         repo.beforeUpdate = undefined;
         repo.touch(id, { hourlyRateCents: 9999 });
       };
-      const updated = await workspaces.update(ws.id, patch({ capacity: 3 }));
+      const updated = await workspaces.update(ws.id, patch({ capacity: 3 }), ACTOR);
       expect(updated).toMatchObject({ capacity: 3, hourlyRateCents: 9999, version: 3 });
     });
 
     it('refuses a change that became invalid through the concurrent write', async () => {
-      const ws = await workspaces.create(createInput({ minBookingMinutes: 30, maxBookingMinutes: 600 }));
+      const ws = await workspaces.create(createInput({ minBookingMinutes: 30, maxBookingMinutes: 600 }), ACTOR);
       repo.beforeUpdate = (id) => {
         repo.beforeUpdate = undefined;
         repo.touch(id, { minBookingMinutes: 300 });
       };
-      const error = await failure(workspaces.update(ws.id, patch({ maxBookingMinutes: 120 })));
+      const error = await failure(workspaces.update(ws.id, patch({ maxBookingMinutes: 120 }), ACTOR));
       expect(fields(error)).toEqual(['maxBookingMinutes']);
       expect(repo.rows.get(ws.id)).toMatchObject({ minBookingMinutes: 300, maxBookingMinutes: 600 });
     });
 
     it('gives up with WORKSPACE_UPDATE_CONFLICT (409) when other writes keep winning', async () => {
-      const ws = await workspaces.create(createInput());
+      const ws = await workspaces.create(createInput(), ACTOR);
       repo.beforeUpdate = (id) => repo.touch(id);
-      const error = await failure(workspaces.update(ws.id, patch({ capacity: 3 })));
+      const error = await failure(workspaces.update(ws.id, patch({ capacity: 3 }), ACTOR));
       expect(error).toMatchObject({ code: 'WORKSPACE_UPDATE_CONFLICT', status: 409 });
     });
 
     it('answers WORKSPACE_NOT_FOUND for an unknown id', async () => {
-      expect((await failure(workspaces.update(randomUUID(), patch({ capacity: 2 })))).code).toBe('WORKSPACE_NOT_FOUND');
+      expect((await failure(workspaces.update(randomUUID(), patch({ capacity: 2 }), ACTOR))).code).toBe(
+        'WORKSPACE_NOT_FOUND',
+      );
     });
   });
 
   describe('setActive', () => {
     it('deactivates and activates, each a new version, and repeats as no-ops', async () => {
-      const ws = await workspaces.create(createInput());
-      const off = await workspaces.setActive(ws.id, false);
+      const ws = await workspaces.create(createInput(), ACTOR);
+      const off = await workspaces.setActive(ws.id, false, ACTOR);
       expect(off).toMatchObject({ active: false, version: 2 });
-      expect(await workspaces.setActive(ws.id, false)).toEqual(off);
-      expect(await workspaces.setActive(ws.id, true)).toMatchObject({ active: true, version: 3 });
+      expect(await workspaces.setActive(ws.id, false, ACTOR)).toEqual(off);
+      expect(await workspaces.setActive(ws.id, true, ACTOR)).toMatchObject({ active: true, version: 3 });
     });
 
     it('answers WORKSPACE_NOT_FOUND for an unknown id', async () => {
-      expect((await failure(workspaces.setActive(randomUUID(), false))).code).toBe('WORKSPACE_NOT_FOUND');
+      expect((await failure(workspaces.setActive(randomUUID(), false, ACTOR))).code).toBe('WORKSPACE_NOT_FOUND');
     });
   });
 
   describe('list', () => {
     it('returns a page with a cursor when more rows exist, and none on the last page', async () => {
-      for (let i = 0; i < 3; i++) await workspaces.create(createInput({ name: `Room ${i}` }));
+      for (let i = 0; i < 3; i++) await workspaces.create(createInput({ name: `Room ${i}` }), ACTOR);
       const page = await workspaces.list(Object.assign(new ListWorkspacesQuery(), { limit: 2 }));
       expect(page.items.map((w) => w.name)).toEqual(['Room 2', 'Room 1']);
       expect(page.nextCursor).toEqual(expect.any(String));
@@ -260,8 +306,8 @@ describe('WorkspacesService', () => {
     });
 
     it('lists active workspaces unless asked for the inactive ones', async () => {
-      const ws = await workspaces.create(createInput());
-      await workspaces.setActive(ws.id, false);
+      const ws = await workspaces.create(createInput(), ACTOR);
+      await workspaces.setActive(ws.id, false, ACTOR);
       expect((await workspaces.list(new ListWorkspacesQuery())).items).toEqual([]);
       const inactive = await workspaces.list(Object.assign(new ListWorkspacesQuery(), { active: false }));
       expect(inactive.items.map((w) => w.id)).toEqual([ws.id]);

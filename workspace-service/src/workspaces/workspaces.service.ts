@@ -7,7 +7,7 @@ import { WorkspaceDto } from './dto/workspace.dto.js';
 import { canonicalTimeZone, DEFAULT_MAX_BOOKING_MINUTES, DEFAULT_MIN_BOOKING_MINUTES } from './dto/validators.js';
 import { normalizeOpeningHours, storedOpeningHours, workspaceRuleViolations } from './workspace-validation.js';
 import { WorkspaceNotFoundError, WorkspaceUpdateConflictError } from './workspaces.errors.js';
-import { WorkspaceData, WorkspacesRepository } from './workspaces.repository.js';
+import { WorkspaceChanges, WorkspaceData, WorkspacesRepository } from './workspaces.repository.js';
 
 /** A workspace before the checks that span fields: opening hours as the client sent them. */
 type WorkspaceDraft = Omit<WorkspaceData, 'openingHours'> & { openingHours: readonly unknown[] | null };
@@ -19,7 +19,8 @@ const MAX_UPDATE_ATTEMPTS = 5;
 export class WorkspacesService {
   constructor(private readonly workspaces: WorkspacesRepository) {}
 
-  async create(input: CreateWorkspaceDto): Promise<WorkspaceDto> {
+  /** `actorId`: the admin, recorded in the audit trail with the change. */
+  async create(input: CreateWorkspaceDto, actorId: string): Promise<WorkspaceDto> {
     const data = validated({
       name: input.name,
       description: textOrNull(input.description),
@@ -32,7 +33,7 @@ export class WorkspacesService {
       minBookingMinutes: input.minBookingMinutes ?? DEFAULT_MIN_BOOKING_MINUTES,
       maxBookingMinutes: input.maxBookingMinutes ?? DEFAULT_MAX_BOOKING_MINUTES,
     });
-    return WorkspaceDto.from(await this.workspaces.create(data));
+    return WorkspaceDto.from(await this.workspaces.create(data, actorId));
   }
 
   /** Inactive workspaces too (active=false): booking-service needs them to refuse bookings. */
@@ -55,25 +56,26 @@ export class WorkspacesService {
    * Merges the given fields into the stored workspace, validates the result as a whole (so
    * `maxBookingMinutes` alone is checked against the stored `minBookingMinutes`), and writes it
    * only if the workspace is still the version that was read; otherwise reads and merges again.
-   * A patch that changes nothing writes nothing: version and updatedAt stay, so a retry answers
-   * exactly what the first attempt did.
+   * A patch that changes nothing writes nothing (and is not audited): version and updatedAt stay,
+   * so a retry answers exactly what the first attempt did.
    */
-  async update(id: string, patch: UpdateWorkspaceDto): Promise<WorkspaceDto> {
+  async update(id: string, patch: UpdateWorkspaceDto, actorId: string): Promise<WorkspaceDto> {
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       const current = await this.workspaces.findById(id);
       if (!current) throw new WorkspaceNotFoundError(id);
       const stored = dataOf(current);
       const next = validated(merge(stored, patch));
-      if (sameData(stored, next)) return WorkspaceDto.from(current);
-      const updated = await this.workspaces.updateAtVersion(id, current.version, next);
+      const changes = changedFields(stored, next);
+      if (Object.keys(changes.after).length === 0) return WorkspaceDto.from(current);
+      const updated = await this.workspaces.updateAtVersion(id, current.version, next, actorId, changes);
       if (updated) return WorkspaceDto.from(updated);
     }
     throw new WorkspaceUpdateConflictError(id);
   }
 
-  /** Idempotent: a workspace already in that state is returned as it is (no new version). */
-  async setActive(id: string, active: boolean): Promise<WorkspaceDto> {
-    const row = await this.workspaces.setActive(id, active);
+  /** Idempotent: a workspace already in that state is returned as it is (no new version, nothing audited). */
+  async setActive(id: string, active: boolean, actorId: string): Promise<WorkspaceDto> {
+    const row = await this.workspaces.setActive(id, active, actorId);
     if (!row) throw new WorkspaceNotFoundError(id);
     return WorkspaceDto.from(row);
   }
@@ -121,10 +123,17 @@ function merge(stored: WorkspaceData, patch: UpdateWorkspaceDto): WorkspaceDraft
   };
 }
 
-function sameData(a: WorkspaceData, b: WorkspaceData): boolean {
-  return (Object.keys(a) as (keyof WorkspaceData)[]).every((key) =>
-    key === 'openingHours' ? JSON.stringify(a.openingHours) === JSON.stringify(b.openingHours) : a[key] === b[key],
-  );
+/** The fields whose value differs between `a` and `b`, with both values; empty when nothing changes. */
+function changedFields(a: WorkspaceData, b: WorkspaceData): WorkspaceChanges {
+  const changes: { before: Record<string, unknown>; after: Record<string, unknown> } = { before: {}, after: {} };
+  for (const key of Object.keys(a) as (keyof WorkspaceData)[]) {
+    const same =
+      key === 'openingHours' ? JSON.stringify(a.openingHours) === JSON.stringify(b.openingHours) : a[key] === b[key];
+    if (same) continue;
+    changes.before[key] = a[key];
+    changes.after[key] = b[key];
+  }
+  return changes as WorkspaceChanges;
 }
 
 /**
