@@ -15,6 +15,9 @@ export type ServiceName =
   | 'reporting-service'
   | 'admin-service';
 
+/** The services whose audit trail admin-service collects, when they are part of the platform. */
+const AUDIT_SOURCES: ServiceName[] = ['user-service', 'workspace-service', 'booking-service', 'reporting-service'];
+
 /** The services booking-service's relay delivers events to, when they are part of the platform. */
 const EVENT_SUBSCRIBERS: ServiceName[] = ['notification-service', 'reporting-service'];
 
@@ -88,6 +91,13 @@ export class Platform {
                 ...Object.entries(options.subscribers ?? {}).map(([s, u]) => `${s}=${u}`),
               ].join(','),
               RELAY_INTERVAL_MS: '100',
+            }
+          : {}),
+        ...(name === 'admin-service'
+          ? {
+              AUDIT_SOURCES: AUDIT_SOURCES.filter((s) => names.includes(s))
+                .map((s) => `${s}=${url(s)}`)
+                .join(','),
             }
           : {}),
         ...options.env?.[name],
