@@ -1,4 +1,4 @@
-import { openApiDrift } from '@cowork/service-kit/testing';
+import { describeOpenApiContract, DocumentedRoute } from '@cowork/service-kit/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ const OPENAPI = fileURLToPath(new URL('../openapi.json', import.meta.url));
  * Every route the service serves, with every status it can answer. 400 and 500 are global
  * (malformed input, unexpected errors); 401/403 come from the auth decorators.
  */
-const ROUTES: { method: string; path: string; responses: number[]; auth: boolean; ok?: string }[] = [
+const ROUTES: DocumentedRoute[] = [
   { method: 'get', path: '/health/live', responses: [200, 400, 413, 500], auth: false },
   { method: 'get', path: '/health/ready', responses: [200, 400, 413, 500, 503], auth: false },
   { method: 'get', path: '/metrics', responses: [200, 400, 413, 500], auth: false },
@@ -161,53 +161,7 @@ describe('contracts: database schema and OpenAPI document', () => {
   });
 
   describe('openapi.json', () => {
-    it('is committed and matches what the code generates (else: npm run build && npm run openapi)', () => {
-      expect(openApiDrift(h.app.openApi, OPENAPI)).toBeUndefined();
-    });
-
-    it('lists exactly the routes the service serves', () => {
-      const documented = Object.entries(h.app.openApi.paths).flatMap(([path, item]) =>
-        Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`),
-      );
-      expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort());
-      const fastify = h.app.app.getHttpAdapter().getInstance();
-      for (const r of ROUTES) {
-        const url = r.path.replace('{id}', ':id');
-        expect({
-          route: `${r.method} ${url}`,
-          served: fastify.hasRoute({ method: r.method.toUpperCase() as 'GET', url }),
-        }).toEqual({ route: `${r.method} ${url}`, served: true });
-      }
-    });
-
-    it.each(ROUTES)('documents $method $path with its responses, security and body schema', (route) => {
-      const op = (h.app.openApi.paths[route.path] as Record<string, any>)[route.method];
-      expect(Object.keys(op.responses).map(Number).sort()).toEqual([...route.responses].sort());
-      if (route.auth) expect(op.security).toEqual([{ bearer: [] }]);
-      else expect(op.security).toBeUndefined();
-      if (route.ok) {
-        const success = op.responses[route.responses.find((s) => s < 300)!];
-        expect(success.content['application/json'].schema.$ref).toBe(`#/components/schemas/${route.ok}`);
-      }
-      for (const status of [400, 404, 409, 500].filter((s) => route.responses.includes(s))) {
-        expect(op.responses[status].content?.['application/problem+json']?.schema?.$ref).toBe(
-          '#/components/schemas/ProblemDto',
-        );
-      }
-      for (const param of op.parameters ?? []) {
-        if (param.in === 'path') expect(param.schema).toMatchObject({ type: 'string', format: 'uuid' });
-      }
-    });
-
-    it('says what a retry does on every endpoint that changes something', () => {
-      for (const route of ROUTES.filter((r) => r.method !== 'get')) {
-        const op = (h.app.openApi.paths[route.path] as Record<string, any>)[route.method];
-        expect({ route: `${route.method} ${route.path}`, mentionsRetry: /retry/i.test(op.description ?? '') }).toEqual({
-          route: `${route.method} ${route.path}`,
-          mentionsRetry: true,
-        });
-      }
-    });
+    describeOpenApiContract(() => h.app, ROUTES, { openApiFile: OPENAPI, requireRetryNote: true });
 
     it('documents the workspace exactly as booking-service reads it', () => {
       const schemas = h.app.openApi.components!.schemas as Record<string, any>;

@@ -1,4 +1,3 @@
-import { afterCursor, KeysetCursor } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { DeliveryStatus } from '../generated/prisma/enums.js';
 import { OutboxDelivery, OutboxEvent, PrismaClient } from '../generated/prisma/client.js';
@@ -94,18 +93,21 @@ export class OutboxRepository {
     });
   }
 
-  /** Events with a delivery in `status` (to `subscriber`), newest first; one extra row for paging. */
-  list(filter: OutboxFilter, limit: number, cursor?: KeysetCursor): Promise<OutboxEventWithDeliveries[]> {
+  /** Events with a delivery in `status` (to `subscriber`), newest (highest position) first, before `beforePosition`; one extra row for paging. */
+  list(filter: OutboxFilter, limit: number, beforePosition?: bigint): Promise<OutboxEventWithDeliveries[]> {
     const deliveryFilter = {
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.subscriber ? { subscriber: filter.subscriber } : {}),
     };
     return this.prisma.outboxEvent.findMany({
       where: {
-        AND: [afterCursor(cursor), Object.keys(deliveryFilter).length ? { deliveries: { some: deliveryFilter } } : {}],
+        AND: [
+          beforePosition !== undefined ? { position: { lt: beforePosition } } : {},
+          Object.keys(deliveryFilter).length ? { deliveries: { some: deliveryFilter } } : {},
+        ],
       },
       include: { deliveries: { orderBy: { subscriber: 'asc' } } },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      orderBy: { position: 'desc' },
       take: limit + 1,
     });
   }

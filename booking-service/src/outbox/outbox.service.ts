@@ -1,4 +1,4 @@
-import { decodeCursor, Page, ResourceNotFoundError, toPage } from '@cowork/service-kit';
+import { Page, ResourceNotFoundError, ValidationFailedError } from '@cowork/service-kit';
 import { Injectable, Logger } from '@nestjs/common';
 import { ListOutboxQuery, OutboxEventDto } from './dto/outbox.dto.js';
 import { OutboxRepository } from './outbox.repository.js';
@@ -14,9 +14,14 @@ export class OutboxService {
     const rows = await this.outbox.list(
       { status: query.status, subscriber: query.subscriber },
       query.limit,
-      decodeCursor(query.cursor),
+      decodePositionCursor(query.cursor),
     );
-    return toPage(rows, query.limit, OutboxEventDto.from);
+    const items = rows.slice(0, query.limit);
+    const more = rows.length > query.limit;
+    return {
+      items: items.map(OutboxEventDto.from),
+      nextCursor: more ? encodePositionCursor(items.at(-1)!.position) : null,
+    };
   }
 
   /**
@@ -31,4 +36,16 @@ export class OutboxService {
     if (redriven > 0) this.logger.log(`admin ${actorId} re-drove ${redriven} dead deliveries of event ${id}`);
     return OutboxEventDto.from(event);
   }
+}
+
+/** The outbox pages by position (write order), which createdAt cannot give: one transaction's events share it. */
+function encodePositionCursor(position: bigint): string {
+  return Buffer.from(`p:${position}`).toString('base64url');
+}
+
+function decodePositionCursor(raw: string | undefined): bigint | undefined {
+  if (!raw) return undefined;
+  const match = /^p:(\d{1,18})$/.exec(Buffer.from(raw, 'base64url').toString('utf8'));
+  if (!match) throw ValidationFailedError.forField('cursor', "cursor must be a previous page's nextCursor");
+  return BigInt(match[1]);
 }

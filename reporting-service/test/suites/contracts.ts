@@ -1,4 +1,4 @@
-import { findSchemaDrift, openApiDrift } from '@cowork/service-kit/testing';
+import { describeOpenApiContract, DocumentedRoute, findSchemaDrift } from '@cowork/service-kit/testing';
 import { DatabaseConnection } from '@cowork/service-kit';
 import { fileURLToPath } from 'node:url';
 import { ReportingServiceHarness } from '../support/harness.js';
@@ -6,16 +6,9 @@ import { ReportingServiceHarness } from '../support/harness.js';
 const SCHEMA = fileURLToPath(new URL('../../prisma/schema.prisma', import.meta.url));
 const OPENAPI = fileURLToPath(new URL('../../openapi.json', import.meta.url));
 
-interface DocOperation {
-  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
-  security?: unknown;
-  description?: string;
-  parameters?: { name: string; in: string; required?: boolean }[];
-}
-
 const COMMON = [400, 413, 500];
 const ADMIN = [...COMMON, 401, 403];
-const ROUTES: { method: string; path: string; responses: number[]; auth: boolean; ok?: string }[] = [
+const ROUTES: DocumentedRoute[] = [
   { method: 'get', path: '/health/live', responses: [200, ...COMMON], auth: false },
   { method: 'get', path: '/health/ready', responses: [200, ...COMMON, 503], auth: false },
   { method: 'get', path: '/metrics', responses: [200, ...COMMON], auth: false },
@@ -83,33 +76,6 @@ export function contractsSuite(h: ReportingServiceHarness): void {
       await expect(report('PENDING', 'day')).rejects.toThrow(/reports_group_by_revenue_only/);
     });
 
-    it('openapi.json is committed and matches the code (else: npm run build && npm run openapi)', () => {
-      expect(openApiDrift(h.app.openApi, OPENAPI)).toBeUndefined();
-    });
-
-    it('documents exactly the routes the service serves', () => {
-      const documented = Object.entries(h.app.openApi.paths).flatMap(([path, item]) =>
-        Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`),
-      );
-      expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort());
-    });
-
-    it.each(ROUTES)('documents $method $path with its responses, security and schemas', (route) => {
-      const op = (h.app.openApi.paths[route.path] as unknown as Record<string, DocOperation>)[route.method]!;
-      expect(Object.keys(op.responses).map(Number).sort()).toEqual([...route.responses].sort());
-      if (route.auth) expect(op.security).toEqual([{ bearer: [] }]);
-      else expect(op.security).toBeUndefined();
-      if (route.ok) {
-        const success = op.responses[route.responses.find((s) => s < 300)!];
-        expect(success?.content?.['application/json']?.schema?.$ref).toBe(`#/components/schemas/${route.ok}`);
-      }
-      for (const status of route.responses.filter((s) => s >= 400 && s !== 401 && s !== 403 && route.auth)) {
-        expect(op.responses[status]?.content?.['application/problem+json']?.schema?.$ref).toBe(
-          '#/components/schemas/ProblemDto',
-        );
-      }
-      // every mutating endpoint says what a retry does
-      if (route.method !== 'get') expect(op.description).toMatch(/retr|repeat|redeliver/i);
-    });
+    describeOpenApiContract(() => h.app, ROUTES, { openApiFile: OPENAPI, requireRetryNote: true });
   });
 }

@@ -25,3 +25,34 @@ export function postgresErrorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** Prisma: pool timeout, transaction could not start or timed out, write conflict or deadlock. */
+const TRANSIENT_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
+/**
+ * PostgreSQL: serialization failure, deadlock, too many connections, admin shutdown, connection
+ * failures, a statement cancelled by timeout.
+ */
+const TRANSIENT_POSTGRES_CODES = new Set([
+  '40001',
+  '40P01',
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+  '57014',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+/**
+ * A database failure that says nothing about the request and may well not happen again: the
+ * caller gets 503 with Retry-After (never a 500), and nothing was committed.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && TRANSIENT_PRISMA_CODES.has(code)) return true;
+  const pg = postgresErrorCode(error);
+  return pg !== undefined && TRANSIENT_POSTGRES_CODES.has(pg);
+}

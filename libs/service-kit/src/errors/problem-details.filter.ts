@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isTransientDatabaseError } from '../database/unique-violation.js';
 import { DomainError } from './domain-error.js';
 import { buildProblem, ProblemDocument, sendProblem } from './problem-details.js';
 
@@ -46,6 +47,11 @@ export function toProblem(error: unknown): ProblemDocument {
   }
   const prisma = prismaProblem(error);
   if (prisma) return prisma;
+  if (isTransientDatabaseError(error)) {
+    return buildProblem(503, 'DATABASE_BUSY', 'The database is busy or unreachable; retry shortly', {
+      retryAfterSeconds: 1,
+    });
+  }
   const fastify = fastifyProblem(error);
   if (fastify) return fastify;
   return buildProblem(500, 'INTERNAL_ERROR', 'An unexpected error occurred');

@@ -90,7 +90,7 @@ describe('toProblem', () => {
 
   it('answers anything else with a generic 500 that repeats nothing of the error', () => {
     for (const error of [
-      prismaError('P1001'),
+      prismaError('P2010'),
       new Error('password=hunter2'),
       'a string',
       undefined,
@@ -104,6 +104,26 @@ describe('toProblem', () => {
         code: 'INTERNAL_ERROR',
       });
     }
+  });
+});
+
+describe('transient database failures', () => {
+  it.each(['P2024', 'P2028', 'P2034', 'P1001'])(
+    'answers Prisma %s with 503 DATABASE_BUSY and Retry-After, not 500',
+    (code) => {
+      expect(toProblem(prismaError(code))).toMatchObject({ status: 503, code: 'DATABASE_BUSY', retryAfterSeconds: 1 });
+    },
+  );
+
+  it.each(['40001', '40P01', '53300', '57P01', '08006'])('answers PostgreSQL %s with 503 DATABASE_BUSY', (pgCode) => {
+    const error = Object.assign(new Error('driver'), { code: pgCode });
+    expect(toProblem(error)).toMatchObject({ status: 503, code: 'DATABASE_BUSY' });
+  });
+
+  it('keeps other database errors a 500 that reveals nothing', () => {
+    const error = Object.assign(new Error('relation "x" does not exist'), { code: '42P01' });
+    expect(toProblem(error)).toEqual(expect.objectContaining({ status: 500, code: 'INTERNAL_ERROR' }));
+    expect(JSON.stringify(toProblem(error))).not.toContain('relation');
   });
 });
 

@@ -5,3 +5,4 @@ export * from './schema-drift.js';
 export * from './openapi-drift.js';
 export * from './env-example.js';
 export * from './expect-problem.js';
+export * from './openapi-contract.js';
