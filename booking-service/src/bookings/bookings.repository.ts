@@ -5,6 +5,7 @@ import {
   KeysetCursor,
   postgresErrorCode,
   recordAdminAction,
+  retryTransaction,
 } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { Booking, Prisma, PrismaClient } from '../generated/prisma/client.js';
@@ -51,11 +52,13 @@ export class BookingsRepository {
 
   async create(data: NewBooking, actorId: string): Promise<CreateOutcome> {
     try {
-      const booking = await this.prisma.$transaction(async (tx) => {
-        const row = await tx.booking.create({ data: { ...data, status: BookingStatus.PENDING } });
-        await this.appendEvent(tx, 'booking.created', row, actorId);
-        return row;
-      });
+      const booking = await retryTransaction(() =>
+        this.prisma.$transaction(async (tx) => {
+          const row = await tx.booking.create({ data: { ...data, status: BookingStatus.PENDING } });
+          await this.appendEvent(tx, 'booking.created', row, actorId);
+          return row;
+        }),
+      );
       return { kind: 'created', booking };
     } catch (error) {
       if (isUniqueViolation(error, ['idempotency_key']) || isUniqueViolation(error, ['idempotencyKey'])) {
@@ -79,25 +82,27 @@ export class BookingsRepository {
     audit?: Omit<AdminAction, 'after'>,
   ): Promise<Booking | null> {
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        const { count } = await tx.booking.updateMany({
-          where: { id: booking.id, version: booking.version, status: { in: from } },
-          data: { ...data, version: { increment: 1 } },
-        });
-        if (count === 0) return null;
-        const updated = await tx.booking.findUniqueOrThrow({ where: { id: booking.id } });
-        if (event) {
-          await this.appendEvent(
-            tx,
-            event,
-            updated,
-            actorId,
-            event === 'booking.rescheduled' ? { ...details, previous: booking } : details,
-          );
-        }
-        if (audit) await recordAdminAction(tx, { ...audit, after: bookingEventPayload(updated, actorId).booking });
-        return updated;
-      });
+      return await retryTransaction(() =>
+        this.prisma.$transaction(async (tx) => {
+          const { count } = await tx.booking.updateMany({
+            where: { id: booking.id, version: booking.version, status: { in: from } },
+            data: { ...data, version: { increment: 1 } },
+          });
+          if (count === 0) return null;
+          const updated = await tx.booking.findUniqueOrThrow({ where: { id: booking.id } });
+          if (event) {
+            await this.appendEvent(
+              tx,
+              event,
+              updated,
+              actorId,
+              event === 'booking.rescheduled' ? { ...details, previous: booking } : details,
+            );
+          }
+          if (audit) await recordAdminAction(tx, { ...audit, after: bookingEventPayload(updated, actorId).booking });
+          return updated;
+        }),
+      );
     } catch (error) {
       throw mapOverlap(error);
     }

@@ -5,6 +5,7 @@ import {
   DependencyUnavailableError,
   ForbiddenError,
   IdempotencyKeyReusedError,
+  IdempotentRequestInFlightError,
   isAdmin,
   Page,
   toPage,
@@ -139,7 +140,12 @@ export class BookingsService {
   }
 
   private async settle(booking: Booking, actorId: string, replayed: boolean): Promise<CreateResult> {
-    const settled = await this.settlement.charge(booking, actorId);
+    const settled = await this.settlement.charge(booking, actorId).catch((error: unknown) => {
+      // an earlier attempt of this very charge is still at payment-service (e.g. our own retry
+      // after a timeout): the booking is held as when payment-service is slow, so 202
+      if (error instanceof IdempotentRequestInFlightError) return undefined;
+      throw error;
+    });
     return settled
       ? { booking: BookingDto.from(settled), replayed, httpStatus: 201 }
       : { booking: BookingDto.from(booking), replayed, httpStatus: 202 };

@@ -56,3 +56,28 @@ export function isTransientDatabaseError(error: unknown): boolean {
   const pg = postgresErrorCode(error);
   return pg !== undefined && TRANSIENT_POSTGRES_CODES.has(pg);
 }
+
+/** PostgreSQL's deadlock and serialization failures: the transaction was rolled back and may simply be run again. */
+export function isRetryableTransactionError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'P2034') return true;
+  const pg = postgresErrorCode(error);
+  return pg === '40P01' || pg === '40001';
+}
+
+/**
+ * Runs a whole transaction again when PostgreSQL rolled it back as a deadlock victim or a
+ * serialization failure (up to `attempts` times, with a short jittered pause): two bookings
+ * racing for one slot can deadlock on the exclusion constraint's checks, and the rerun then
+ * sees the committed winner. Only for transactions that are safe to repeat from the start.
+ */
+export async function retryTransaction<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts || !isRetryableTransactionError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import { BadRequestException, ForbiddenException, HttpException } from '@nestjs/common';
 import { PrismaClientKnownRequestError } from '@prisma/client/runtime/client';
-import { isUniqueViolation, postgresErrorCode } from '../database/unique-violation.js';
+import { isUniqueViolation, postgresErrorCode, retryTransaction } from '../database/unique-violation.js';
 import {
   DependencyUnavailableError,
   DomainError,
@@ -124,6 +124,29 @@ describe('transient database failures', () => {
     const error = Object.assign(new Error('relation "x" does not exist'), { code: '42P01' });
     expect(toProblem(error)).toEqual(expect.objectContaining({ status: 500, code: 'INTERNAL_ERROR' }));
     expect(JSON.stringify(toProblem(error))).not.toContain('relation');
+  });
+});
+
+describe('retryTransaction', () => {
+  const deadlock = () => Object.assign(new Error('deadlock detected'), { code: '40P01' });
+
+  it('runs a deadlock victim again and returns what the rerun gives', async () => {
+    let runs = 0;
+    const result = await retryTransaction(async () => {
+      if (++runs < 3) throw deadlock();
+      return 'committed';
+    });
+    expect([result, runs]).toEqual(['committed', 3]);
+  });
+
+  it('gives up after the attempts, and never repeats other failures', async () => {
+    let runs = 0;
+    await expect(retryTransaction(async () => (++runs, Promise.reject(deadlock())), 2)).rejects.toThrow('deadlock');
+    expect(runs).toBe(2);
+    runs = 0;
+    const conflict = Object.assign(new Error('exclusion'), { code: '23P01' });
+    await expect(retryTransaction(async () => (++runs, Promise.reject(conflict)))).rejects.toBe(conflict);
+    expect(runs).toBe(1);
   });
 });
 
