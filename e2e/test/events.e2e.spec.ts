@@ -20,7 +20,7 @@ async function all<T = any>(url: string, token: string): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | null = null;
   do {
-    const page = await api(
+    const page: { status: number; body: any } = await api(
       'GET',
       `${url}${url.includes('?') ? '&' : '?'}limit=100${cursor ? `&cursor=${cursor}` : ''}`,
       { token },
