@@ -153,13 +153,20 @@ export class BookingsRepository {
     });
   }
 
-  /** Active bookings of a workspace that overlap [from, to), by start. */
+  /**
+   * Active bookings of a workspace that overlap [from, to), by start. Written as the exclusion
+   * constraint's own expression and predicate so PostgreSQL answers it from that GiST index: a
+   * plain `start_time < to AND end_time > from` walks the workspace's whole history (at 1M
+   * bookings 50 ms instead of 0.05 ms, see bench/README.md).
+   */
   activeOverlapping(workspaceId: string, from: Date, to: Date): Promise<Pick<Booking, 'startTime' | 'endTime'>[]> {
-    return this.prisma.booking.findMany({
-      where: { workspaceId, status: { in: ACTIVE_STATUSES }, startTime: { lt: to }, endTime: { gt: from } },
-      select: { startTime: true, endTime: true },
-      orderBy: { startTime: 'asc' },
-    });
+    return this.prisma.$queryRaw<Pick<Booking, 'startTime' | 'endTime'>[]>`
+      SELECT start_time AS "startTime", end_time AS "endTime"
+      FROM bookings
+      WHERE workspace_id = ${workspaceId}::uuid
+        AND status IN ('PENDING', 'CONFIRMED')
+        AND tstzrange(start_time, end_time, '[)') && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')
+      ORDER BY start_time`;
   }
 
   /** Records money that moved for a booking, with its event, at the version read. */

@@ -7,6 +7,7 @@ import { WorkspaceDto } from './dto/workspace.dto.js';
 import { canonicalTimeZone, DEFAULT_MAX_BOOKING_MINUTES, DEFAULT_MIN_BOOKING_MINUTES } from './dto/validators.js';
 import { normalizeOpeningHours, storedOpeningHours, workspaceRuleViolations } from './workspace-validation.js';
 import { WorkspaceNotFoundError, WorkspaceUpdateConflictError } from './workspaces.errors.js';
+import { CatalogueCache } from './catalogue-cache.js';
 import { WorkspaceChanges, WorkspaceData, WorkspacesRepository } from './workspaces.repository.js';
 
 /** A workspace before the checks that span fields: opening hours as the client sent them. */
@@ -17,7 +18,10 @@ const MAX_UPDATE_ATTEMPTS = 5;
 
 @Injectable()
 export class WorkspacesService {
-  constructor(private readonly workspaces: WorkspacesRepository) {}
+  constructor(
+    private readonly workspaces: WorkspacesRepository,
+    private readonly catalogue: CatalogueCache,
+  ) {}
 
   /** `actorId`: the admin, recorded in the audit trail with the change. */
   async create(input: CreateWorkspaceDto, actorId: string): Promise<WorkspaceDto> {
@@ -33,23 +37,31 @@ export class WorkspacesService {
       minBookingMinutes: input.minBookingMinutes ?? DEFAULT_MIN_BOOKING_MINUTES,
       maxBookingMinutes: input.maxBookingMinutes ?? DEFAULT_MAX_BOOKING_MINUTES,
     });
-    return WorkspaceDto.from(await this.workspaces.create(data, actorId));
+    const created = await this.workspaces.create(data, actorId);
+    this.catalogue.clear();
+    return WorkspaceDto.from(created);
   }
 
   /** Inactive workspaces too (active=false): booking-service needs them to refuse bookings. */
-  async get(id: string): Promise<WorkspaceDto> {
-    const row = await this.workspaces.findById(id);
-    if (!row) throw new WorkspaceNotFoundError(id);
-    return WorkspaceDto.from(row);
+  get(id: string): Promise<WorkspaceDto> {
+    return this.catalogue.read(`workspace:${id}`, async () => {
+      const row = await this.workspaces.findById(id);
+      if (!row) throw new WorkspaceNotFoundError(id);
+      return WorkspaceDto.from(row);
+    });
   }
 
-  async list(query: ListWorkspacesQuery): Promise<Page<WorkspaceDto>> {
-    const rows = await this.workspaces.list(
-      { type: query.type, minCapacity: query.minCapacity, active: query.active },
-      query.limit,
-      decodeListCursor(query.cursor),
-    );
-    return toPage(rows, query.limit, WorkspaceDto.from);
+  list(query: ListWorkspacesQuery): Promise<Page<WorkspaceDto>> {
+    const cursor = decodeListCursor(query.cursor);
+    const key = `list:${query.type ?? ''}:${query.minCapacity ?? ''}:${query.active ?? ''}:${query.limit}:${query.cursor ?? ''}`;
+    return this.catalogue.read(key, async () => {
+      const rows = await this.workspaces.list(
+        { type: query.type, minCapacity: query.minCapacity, active: query.active },
+        query.limit,
+        cursor,
+      );
+      return toPage(rows, query.limit, WorkspaceDto.from);
+    });
   }
 
   /**
@@ -68,7 +80,10 @@ export class WorkspacesService {
       const changes = changedFields(stored, next);
       if (Object.keys(changes.after).length === 0) return WorkspaceDto.from(current);
       const updated = await this.workspaces.updateAtVersion(id, current.version, next, actorId, changes);
-      if (updated) return WorkspaceDto.from(updated);
+      if (updated) {
+        this.catalogue.clear();
+        return WorkspaceDto.from(updated);
+      }
     }
     throw new WorkspaceUpdateConflictError(id);
   }
@@ -77,6 +92,7 @@ export class WorkspacesService {
   async setActive(id: string, active: boolean, actorId: string): Promise<WorkspaceDto> {
     const row = await this.workspaces.setActive(id, active, actorId);
     if (!row) throw new WorkspaceNotFoundError(id);
+    this.catalogue.clear();
     return WorkspaceDto.from(row);
   }
 }

@@ -143,6 +143,28 @@ describe('TokenVerifier', () => {
     expect(jwks.fetches).toBe(2);
   });
 
+  it('checks a token once and answers it from memory until it expires; never remembers a refusal', async () => {
+    jwks.keys = [current.publicJwk];
+    const config = loadConfig(BaseServiceConfig, { PORT: '0', AUTH_JWKS_URL: jwks.url });
+    const keys = remoteJwks(config);
+    let keyLookups = 0;
+    const verifier = new TokenVerifier(config, (...args) => (keyLookups++, keys(...args)));
+    const token = await current.service('booking-service');
+    for (let i = 0; i < 5; i++)
+      await expect(verifier.verify(token)).resolves.toMatchObject({ clientId: 'booking-service' });
+    expect(keyLookups).toBe(1);
+
+    const { otherKey: forged } = await current.forgeries('user-1');
+    await refusal(verifier.verify(forged));
+    await refusal(verifier.verify(forged));
+    expect(keyLookups).toBeGreaterThanOrEqual(3);
+
+    advanceClock(25 * 3_600_000); // past the token's expiry: checked afresh
+    const before = keyLookups;
+    await verifier.verify(token).catch(() => undefined);
+    expect(keyLookups).toBe(before + 1);
+  });
+
   it('answers 401, not a crash, when the key set cannot be fetched', async () => {
     const down = new JwksServer();
     await down.listen();

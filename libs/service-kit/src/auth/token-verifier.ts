@@ -18,8 +18,20 @@ export function remoteJwks(config: BaseServiceConfig): JWTVerifyGetKey {
   });
 }
 
+/** Verified tokens remembered at most (oldest dropped first). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 @Injectable()
 export class TokenVerifier {
+  /**
+   * Tokens that verified, until their own expiry: a service token is presented on every call for
+   * five minutes, and checking its ES256 signature each time was a fifth of user-service's CPU
+   * (bench/README.md). A token's verdict cannot change before it expires, except when its signing
+   * key is withdrawn from the JWKS: a token already seen then keeps working until it expires
+   * (access tokens 15 minutes, service tokens 5). Failures are never cached.
+   */
+  private readonly verified = new Map<string, { principal: Principal; expiresAt: number }>();
+
   constructor(
     private readonly config: BaseServiceConfig,
     @Inject(VERIFICATION_KEYS) private readonly keys: JWTVerifyGetKey,
@@ -27,6 +39,16 @@ export class TokenVerifier {
 
   /** Verifies signature (ES256 only: no `none`, no HS256), expiry, issuer and audience. */
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.principal;
+    if (known) this.verified.delete(token);
+    const { principal, expiresAt } = await this.verifyAfresh(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { principal, expiresAt });
+    return principal;
+  }
+
+  private async verifyAfresh(token: string): Promise<{ principal: Principal; expiresAt: number }> {
     let claims: AccessTokenClaims;
     try {
       const { payload } = await jwtVerify(token, this.keys, {
@@ -40,11 +62,15 @@ export class TokenVerifier {
     } catch (error) {
       throw new AuthenticationRequiredError(describeJoseError(error));
     }
+    const expiresAt = claims.exp * 1000;
     if (claims.token_use === 'service') {
-      return { kind: 'service', clientId: claims.sub, tokenId: claims.jti };
+      return { principal: { kind: 'service', clientId: claims.sub, tokenId: claims.jti }, expiresAt };
     }
     if (claims.token_use === 'access' && USER_ROLES.includes(claims.role as UserRole)) {
-      return { kind: 'user', userId: claims.sub, role: claims.role as UserRole, tokenId: claims.jti };
+      return {
+        principal: { kind: 'user', userId: claims.sub, role: claims.role as UserRole, tokenId: claims.jti },
+        expiresAt,
+      };
     }
     throw new AuthenticationRequiredError('The token is not an access token');
   }
