@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
-import { BENCH_ROOT, BenchProcess, freePort, REPO_ROOT } from './process.js';
+import { BENCH_ROOT, freePort, LOG_DIR, REPO_ROOT, ServerProcess } from './process.js';
 
 export type ServiceName =
   | 'auth-service'
@@ -74,8 +74,8 @@ export async function adminQuery(serverUrl: string, sql: string): Promise<void> 
  * Nest app (no database) used as the framework ceiling.
  */
 export class BenchPlatform {
-  readonly services = new Map<ServiceName, BenchProcess>();
-  bare?: BenchProcess;
+  readonly services = new Map<ServiceName, ServerProcess>();
+  bare?: ServerProcess;
   private readonly createdDatabases: string[] = [];
   private stopped = false;
 
@@ -143,23 +143,28 @@ export class BenchPlatform {
       };
       this.services.set(
         name,
-        new BenchProcess(name, ports.get(name)!, {
+        new ServerProcess(name, ports.get(name)!, {
           cwd: join(REPO_ROOT, name),
-          script: 'dist/main.js',
           env,
+          logFile: join(LOG_DIR, `${name}.log`),
           inspectPort: this.settings.inspect.includes(name) ? await freePort() : undefined,
+          stopTimeoutMs: 15_000,
         }),
       );
     }
-    this.bare = new BenchProcess('bare-nest', await freePort(), {
+    this.bare = new ServerProcess('bare-nest', await freePort(), {
       cwd: BENCH_ROOT,
       script: 'dist/bare-nest/main.js',
       env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATA_DIR: common.DATA_DIR },
+      logFile: join(LOG_DIR, 'bare-nest.log'),
+      stopTimeoutMs: 15_000,
     });
     // user-service first: auth-service creates the first admin's profile there at start-up
-    await this.services.get('user-service')!.start();
-    await Promise.all([...this.services.values()].filter((s) => s.name !== 'user-service').map((s) => s.start()));
-    await this.bare.start();
+    await this.services.get('user-service')!.start(120_000);
+    await Promise.all(
+      [...this.services.values()].filter((s) => s.name !== 'user-service').map((s) => s.start(120_000)),
+    );
+    await this.bare.start(120_000);
   }
 
   /** pid -> name of every running process of the platform (for CPU accounting). */
@@ -171,7 +176,7 @@ export class BenchPlatform {
     return out;
   }
 
-  service(name: ServiceName): BenchProcess {
+  service(name: ServiceName): ServerProcess {
     return this.services.get(name)!;
   }
 

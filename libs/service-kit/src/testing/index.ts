@@ -6,3 +6,4 @@ export * from './openapi-drift.js';
 export * from './env-example.js';
 export * from './expect-problem.js';
 export * from './openapi-contract.js';
+export * from './server-process.js';
