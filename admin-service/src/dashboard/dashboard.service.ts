@@ -1,4 +1,4 @@
-import { ValidationFailedError } from '@cowork/service-kit';
+import { instantRange, ValidationFailedError } from '@cowork/service-kit';
 import { Injectable, Logger } from '@nestjs/common';
 import { ReportingClient } from '../clients/reporting.client.js';
 import { UserClient } from '../clients/user.client.js';
@@ -21,12 +21,10 @@ export class DashboardService {
    * in `missing`, so the dashboard always answers with what it could get.
    */
   async dashboard(query: DashboardQuery, adminToken: string): Promise<DashboardDto> {
-    const from = new Date(query.from);
-    const to = new Date(query.to);
-    if (from >= to) throw ValidationFailedError.forField('to', 'to must be after from');
-    if (to.getTime() - from.getTime() > MAX_DASHBOARD_DAYS * 86_400_000) {
-      throw ValidationFailedError.forField('to', `the period must be at most ${MAX_DASHBOARD_DAYS} days`);
-    }
+    const { from, to } = instantRange(query.from, query.to, {
+      maxDays: MAX_DASHBOARD_DAYS,
+      tooLong: () => ValidationFailedError.forField('to', `the period must be at most ${MAX_DASHBOARD_DAYS} days`),
+    });
     const [fromIso, toIso] = [from.toISOString(), to.toISOString()];
     const missing: string[] = [];
     const part = async <T>(name: string, fetch: () => Promise<T>): Promise<T | null> => {

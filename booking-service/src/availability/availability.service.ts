@@ -1,4 +1,4 @@
-import { ValidationFailedError } from '@cowork/service-kit';
+import { instantRange, ValidationFailedError } from '@cowork/service-kit';
 import { openIntervals, subtractIntervals } from '@cowork/workspace-rules';
 import { Injectable } from '@nestjs/common';
 import { WorkspaceClient } from '../clients/workspace.client.js';
@@ -16,12 +16,10 @@ export class AvailabilityService {
 
   /** Opening hours in the workspace's time zone, minus active bookings, within [from, to). */
   async freeIntervals(query: AvailabilityQuery): Promise<AvailabilityDto> {
-    const from = new Date(query.from);
-    const to = new Date(query.to);
-    if (to <= from) throw ValidationFailedError.forField('to', 'to must be after from');
-    if (to.getTime() - from.getTime() > MAX_AVAILABILITY_DAYS * 86_400_000) {
-      throw ValidationFailedError.forField('to', `the window may span at most ${MAX_AVAILABILITY_DAYS} days`);
-    }
+    const { from, to } = instantRange(query.from, query.to, {
+      maxDays: MAX_AVAILABILITY_DAYS,
+      tooLong: () => ValidationFailedError.forField('to', `the window may span at most ${MAX_AVAILABILITY_DAYS} days`),
+    });
     const [workspace, busy] = await Promise.all([
       this.workspaces.get(query.workspaceId),
       this.bookings.activeOverlapping(query.workspaceId, from, to),
