@@ -1,20 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { api } from '../support/http.js';
+import { api, eventually, sleep } from '../support/http.js';
 import { Platform } from '../support/platform.js';
 
 const admin = { email: `admin-${randomUUID()}@example.com`, password: 'the first admin password' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => process.stderr.write(`[admin e2e] ${line}\n`);
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 /** An hour-aligned slot starting `hoursAhead` from now. */
 function slot(hoursAhead: number) {
@@ -179,14 +168,18 @@ describe('an admin runs the platform through admin-service (real processes)', ()
       ['workspace-service', 'workspace.created', created.body.id],
       ['admin-service', 'settings.updated', undefined],
     ] as const;
-    const entries = await eventually('the audit log to collect every action', async () => {
-      const page = await api('GET', url('admin-service', '/admin/audit?limit=100'), { token: adminToken });
-      expect(page.status).toBe(200);
-      const items = page.body.items as any[];
-      return wanted.every(([source, action]) => items.some((e) => e.source === source && e.action === action))
-        ? items
-        : undefined;
-    });
+    const entries = await eventually(
+      'the audit log to collect every action',
+      async () => {
+        const page = await api('GET', url('admin-service', '/admin/audit?limit=100'), { token: adminToken });
+        expect(page.status).toBe(200);
+        const items = page.body.items as any[];
+        return wanted.every(([source, action]) => items.some((e) => e.source === source && e.action === action))
+          ? items
+          : undefined;
+      },
+      30_000,
+    );
     await sleep(1000); // another collection round: nothing may arrive twice
     const again = (await api('GET', url('admin-service', '/admin/audit?limit=100'), { token: adminToken })).body
       .items as any[];

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EventRecorder } from '../support/event-recorder.js';
-import { api } from '../support/http.js';
+import { all, api, eventually, sleep } from '../support/http.js';
 import { Platform } from '../support/platform.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 
 const admin = { email: `admin-${randomUUID()}@example.com`, password: 'the first admin password' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => process.stderr.write(`[events e2e] ${line}\n`);
 
 /** A one-hour slot `daysAhead` days from now at `hour`:00 UTC. */
@@ -13,33 +12,6 @@ function slot(daysAhead: number, hour: number, hours = 1) {
   const start = new Date(Date.now() + daysAhead * 86_400_000);
   start.setUTCHours(hour, 0, 0, 0);
   return { startTime: start.toISOString(), endTime: new Date(start.getTime() + hours * 3_600_000).toISOString() };
-}
-
-/** Every item of a paginated list. */
-async function all<T = any>(url: string, token: string): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { status: number; body: any } = await api(
-      'GET',
-      `${url}${url.includes('?') ? '&' : '?'}limit=100${cursor ? `&cursor=${cursor}` : ''}`,
-      { token },
-    );
-    if (page.status !== 200) throw new Error(`GET ${url}: ${page.status} ${JSON.stringify(page.body)}`);
-    items.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return items;
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
 }
 
 describe('events are never lost (real processes, real SMTP)', () => {
@@ -168,10 +140,14 @@ describe('events are never lost (real processes, real SMTP)', () => {
     }
 
     // every delivery settles: nothing pending, nothing dead
-    const events = await eventually('every event delivered', async () => {
-      const pending = await api('GET', `${booking}/internal/outbox?status=PENDING&limit=1`, { token: adminToken });
-      return pending.body.items.length === 0 ? all(`${booking}/internal/outbox`, adminToken) : undefined;
-    });
+    const events = await eventually(
+      'every event delivered',
+      async () => {
+        const pending = await api('GET', `${booking}/internal/outbox?status=PENDING&limit=1`, { token: adminToken });
+        return pending.body.items.length === 0 ? all(`${booking}/internal/outbox`, adminToken) : undefined;
+      },
+      90_000,
+    );
     expect(await all(`${booking}/internal/outbox?status=DEAD`, adminToken)).toEqual([]);
     const undelivered = events.flatMap((e: any) => e.deliveries.filter((d: any) => d.status !== 'DELIVERED'));
     expect(undelivered).toEqual([]);
@@ -198,12 +174,16 @@ describe('events are never lost (real processes, real SMTP)', () => {
         )),
       );
     }
-    const sent = await eventually('every email sent', async () => {
-      emails.length = 0;
-      for (const m of members)
-        emails.push(...(await all(`${notifications}/notifications?userId=${m.id}&channel=EMAIL`, adminToken)));
-      return emails.every((e) => e.status === 'SENT') ? emails : undefined;
-    });
+    const sent = await eventually(
+      'every email sent',
+      async () => {
+        emails.length = 0;
+        for (const m of members)
+          emails.push(...(await all(`${notifications}/notifications?userId=${m.id}&channel=EMAIL`, adminToken)));
+        return emails.every((e) => e.status === 'SENT') ? emails : undefined;
+      },
+      90_000,
+    );
     const perBooking = (rows: any[]) => {
       const counts = new Map<string, number>();
       for (const r of rows) counts.set(r.bookingId, (counts.get(r.bookingId) ?? 0) + 1);
@@ -218,8 +198,10 @@ describe('events are never lost (real processes, real SMTP)', () => {
     expect(new Set(emailCounts.keys())).toEqual(confirmedIds);
     expect([...emailCounts.values()].every((n) => n === 1)).toBe(true);
 
-    await eventually('the SMTP server to receive every email', async () =>
-      smtp.messages.length >= sent.length ? true : undefined,
+    await eventually(
+      'the SMTP server to receive every email',
+      async () => (smtp.messages.length >= sent.length ? true : undefined),
+      90_000,
     );
     const received = new Map<string, number>();
     for (const m of smtp.messages) received.set(m.messageId, (received.get(m.messageId) ?? 0) + 1);
@@ -309,11 +291,15 @@ describe('events are never lost (real processes, real SMTP)', () => {
     );
     expect(answers.map((a) => a.status)).toEqual(Array(30).fill(201));
     const ids = new Set(answers.map((a) => a.body.id as string));
-    const events = await eventually('both relays to deliver everything', async () => {
-      const pending = await api('GET', `${booking}/internal/outbox?status=PENDING&limit=1`, { token: adminToken });
-      if (pending.body.items.length) return undefined;
-      return (await all(`${booking}/internal/outbox`, adminToken)).filter((e: any) => ids.has(e.aggregateId));
-    });
+    const events = await eventually(
+      'both relays to deliver everything',
+      async () => {
+        const pending = await api('GET', `${booking}/internal/outbox?status=PENDING&limit=1`, { token: adminToken });
+        if (pending.body.items.length) return undefined;
+        return (await all(`${booking}/internal/outbox`, adminToken)).filter((e: any) => ids.has(e.aggregateId));
+      },
+      90_000,
+    );
     const fresh = recorder.deliveries.filter((d) => !before.has(d.id));
     const counts = new Map<string, number>();
     for (const d of fresh) counts.set(d.id, (counts.get(d.id) ?? 0) + 1);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { api, type ApiResponse } from '../support/http.js';
+import { all, api, sleep, type ApiResponse } from '../support/http.js';
 import { LoadBalancer, type LoadBalancerStats } from '../support/load-balancer.js';
 import { Platform } from '../support/platform.js';
 import type { ServiceProcess } from '../support/service-process.js';
@@ -17,7 +17,6 @@ import type { ServiceProcess } from '../support/service-process.js';
  */
 
 const admin = { email: `admin-${randomUUID()}@example.com`, password: 'the first admin password' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => process.stderr.write(`[replicas e2e] ${line}\n`);
 
 const MEMBERS = 12;
@@ -79,23 +78,6 @@ interface Outcome {
   late?: boolean;
   error?: string;
   cancelStatus?: number;
-}
-
-/** Every item of a paginated list. */
-async function all<T = any>(url: string, token: string): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: ApiResponse = await api(
-      'GET',
-      `${url}${url.includes('?') ? '&' : '?'}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      { token },
-    );
-    if (page.status !== 200) throw new Error(`GET ${url}: ${page.status} ${JSON.stringify(page.body)}`);
-    items.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return items;
 }
 
 const countBy = <T>(items: T[], key: (t: T) => string) => {
