@@ -3,6 +3,7 @@
 #   ./dev.sh start|stop|restart|status|logs <service>|all
 #   ./dev.sh test            everything CI runs; ends with "tests: N passed, N failed"
 #   ./dev.sh setup           install, generate and build only
+#   ./dev.sh bench           setup, then the benchmark (bench/README.md; needs PostgreSQL)
 # Environment given to `start` reaches the services. With no DATABASE_URL the services run on
 # embedded PGlite databases under .data/; DATABASE_BASE_URL=postgres://user@host:5432 gives each
 # service its own database on that server (created if missing); <SERVICE>_DATABASE_URL
@@ -192,6 +193,13 @@ cmd_test() {
   bash "$ROOT/scripts/run-tests.sh"
 }
 
+cmd_bench() {
+  setup
+  (cd "$ROOT/bench" && npm run build --silent) >"$RUN_DIR/build.log" 2>&1 ||
+    { cat "$RUN_DIR/build.log" >&2; die "build of bench failed"; }
+  node "$ROOT/bench/dist/run.js"
+}
+
 case "${1:-}" in
   start) cmd_start "${2:-}" ;;
   stop) cmd_stop "${2:-}" ;;
@@ -200,5 +208,6 @@ case "${1:-}" in
   logs) cmd_logs "${2:-}" ;;
   test) cmd_test ;;
   setup) setup ;;
-  *) echo "usage: ./dev.sh start|stop|restart|status|logs <service>|all  |  ./dev.sh test  |  ./dev.sh setup" >&2; exit 2 ;;
+  bench) cmd_bench ;;
+  *) echo "usage: ./dev.sh start|stop|restart|status|logs <service>|all  |  ./dev.sh test  |  ./dev.sh setup  |  ./dev.sh bench" >&2; exit 2 ;;
 esac
