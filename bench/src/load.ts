@@ -97,10 +97,10 @@ export interface RawContext {
 }
 
 /**
- * The core write of a booking, straight to PostgreSQL with pg, nothing else: one transaction
- * that inserts the booking (every NOT NULL column, as booking-service fills it) under the
- * exclusion constraint, its outbox event and one delivery row per subscriber (the statement
- * OutboxWriter runs). `connections` clients loop over it for the warm-up, then for the measured
+ * The core write of a booking, straight to PostgreSQL with pg, nothing else: one statement (one
+ * implicit transaction, as booking-service's create runs it) that inserts the booking (every NOT
+ * NULL column, as booking-service fills it) under the exclusion constraint, its outbox event and
+ * one delivery row per subscriber. `connections` clients loop over it for the warm-up, then for the measured
  * window. The delivery rows are due at 'infinity' so that booking-service's relay leaves them
  * alone; removeRawRows() deletes them afterwards.
  */
@@ -133,46 +133,43 @@ export async function measureRawDb(bookingDbUrl: string, ctx: RawContext, phases
       workspace: { id: workspace.id, name: workspace.name, timezone: 'UTC', openingHours: OPENING_HOURS },
       actorId: member.id,
     };
-    await client.query('BEGIN');
-    try {
-      await client.query(
-        `INSERT INTO bookings (id, user_id, workspace_id, start_time, end_time, attendees, status, price_cents,
+    await client.query(
+      `WITH booking AS (
+         INSERT INTO bookings (id, user_id, workspace_id, start_time, end_time, attendees, status, price_cents,
            currency, created_by, idempotency_key, request_hash, user_email, user_full_name, workspace_name,
-           workspace_timezone, workspace_opening_hours, payment_method, hold_expires_at, updated_at)
+           workspace_timezone, workspace_opening_hours, payment_method, hold_expires_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, 1, 'PENDING', 2000, 'EUR', $2, $6, $7, $8, $9, $10, 'UTC', $11, 'pm_card_visa',
-           $12, $13)`,
-        [
-          id,
-          member.id,
-          workspace.id,
-          slot.start,
-          slot.end,
-          key,
-          '0'.repeat(64),
-          member.email,
-          member.fullName,
-          workspace.name,
-          JSON.stringify(OPENING_HOURS),
-          new Date(now.getTime() + 900_000),
-          now,
-        ],
-      );
-      await client.query(
-        `WITH event AS (
-           INSERT INTO outbox_events (id, type, aggregate_id, schema_version, payload, occurred_at, updated_at)
-           VALUES ($1::uuid, $2, $3::uuid, 1, $4::jsonb, now(), now())
-           RETURNING id, aggregate_id, position
-         )
-         INSERT INTO outbox_deliveries (event_id, subscriber, aggregate_id, position, next_attempt_at)
-         SELECT event.id, subscriber, event.aggregate_id, event.position, 'infinity'
-         FROM event, unnest($5::varchar[]) AS subscriber`,
-        [randomUUID(), RAW_EVENT_TYPE, id, JSON.stringify(payload), SUBSCRIBERS],
-      );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+           $12, $13, $13)
+         RETURNING id
+       ),
+       event AS (
+         INSERT INTO outbox_events (id, type, aggregate_id, schema_version, payload, occurred_at, updated_at)
+         SELECT $14::uuid, $15, booking.id, 1, $16::jsonb, now(), now() FROM booking
+         RETURNING id, aggregate_id, position
+       )
+       INSERT INTO outbox_deliveries (event_id, subscriber, aggregate_id, position, next_attempt_at)
+       SELECT event.id, subscriber, event.aggregate_id, event.position, 'infinity'
+       FROM event, unnest($17::varchar[]) AS subscriber`,
+      [
+        id,
+        member.id,
+        workspace.id,
+        slot.start,
+        slot.end,
+        key,
+        '0'.repeat(64),
+        member.email,
+        member.fullName,
+        workspace.name,
+        JSON.stringify(OPENING_HOURS),
+        new Date(now.getTime() + 900_000),
+        now,
+        randomUUID(),
+        RAW_EVENT_TYPE,
+        JSON.stringify(payload),
+        SUBSCRIBERS,
+      ],
+    );
   };
 
   const loop = async (untilMs: number, latencies: number[] | undefined, failures: { n: number; samples: string[] }) => {

@@ -5,7 +5,7 @@ import type { Booking } from '../generated/prisma/client.js';
 import { BookingStatus } from '../generated/prisma/enums.js';
 import { PaymentDeclinedError } from './booking-settlement.js';
 import { BookingModifiedError } from './bookings.errors.js';
-import { BookingsRepository } from './bookings.repository.js';
+import { BookingChange, BookingsRepository } from './bookings.repository.js';
 
 /**
  * Moving a confirmed booking to new times at a new price: a higher price is charged first (key
@@ -28,7 +28,12 @@ export class BookingRepricing {
     const difference = priceCents - booking.priceCents;
     const times = { startTime: range.start, endTime: range.end, priceCents };
     if (difference <= 0) {
-      return this.apply(booking, { ...times, refundDueCents: { increment: -difference } }, actorId, -difference);
+      return this.apply(
+        booking,
+        { ...times, refundDueCents: booking.refundDueCents - difference },
+        actorId,
+        -difference,
+      );
     }
     const outcome = await this.payments.charge(
       {
@@ -49,7 +54,7 @@ export class BookingRepricing {
       );
     }
     try {
-      return await this.apply(booking, { ...times, paidCents: { increment: difference } }, actorId, 0);
+      return await this.apply(booking, { ...times, paidCents: booking.paidCents + difference }, actorId, 0);
     } catch (error) {
       // the slot was taken (or the booking changed) after we charged: owe the difference back
       await this.bookings.recordOwed(booking.id, difference);
@@ -57,16 +62,11 @@ export class BookingRepricing {
     }
   }
 
-  private async apply(
-    booking: Booking,
-    data: Parameters<BookingsRepository['transition']>[2],
-    actorId: string,
-    refundCents: number,
-  ): Promise<Booking> {
+  private async apply(booking: Booking, change: BookingChange, actorId: string, refundCents: number): Promise<Booking> {
     const moved = await this.bookings.transition(
       booking,
       [BookingStatus.CONFIRMED],
-      data,
+      change,
       'booking.rescheduled',
       actorId,
       {

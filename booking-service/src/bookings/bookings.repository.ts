@@ -1,7 +1,6 @@
 import {
   AdminAction,
   afterCursor,
-  isUniqueViolation,
   KeysetCursor,
   postgresErrorCode,
   recordAdminAction,
@@ -12,12 +11,70 @@ import { Booking, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { BookingStatus } from '../generated/prisma/enums.js';
 import { BookingEventType, bookingEventPayload, BOOKING_EVENT_SCHEMA_VERSION, EventDetails } from './booking-events.js';
 import { BookingConflictError } from './bookings.errors.js';
-import { OutboxWriter } from '../outbox/outbox-writer.js';
+import { NewOutboxEvent, OutboxWriter, SqlRunner } from '../outbox/outbox-writer.js';
 
 /** Statuses that hold the slot (the exclusion constraint's predicate). */
 export const ACTIVE_STATUSES: BookingStatus[] = [BookingStatus.PENDING, BookingStatus.CONFIRMED];
 
-export type NewBooking = Omit<Prisma.BookingUncheckedCreateInput, 'status' | 'version' | 'createdAt' | 'updatedAt'>;
+/** What the service decides for a new booking; the rest starts at its default (see `newBookingRow`). */
+export type NewBooking = Pick<
+  Booking,
+  | 'id'
+  | 'userId'
+  | 'workspaceId'
+  | 'startTime'
+  | 'endTime'
+  | 'attendees'
+  | 'priceCents'
+  | 'currency'
+  | 'createdBy'
+  | 'idempotencyKey'
+  | 'requestHash'
+  | 'userEmail'
+  | 'userFullName'
+  | 'workspaceName'
+  | 'workspaceTimezone'
+  | 'workspaceOpeningHours'
+  | 'paymentMethod'
+  | 'holdExpiresAt'
+>;
+
+/**
+ * What a transition may set. Values only, no increments: a transition applies at the version it
+ * read, so the new row is the old one plus these values, known before it is written (and its
+ * event written in the same statement).
+ */
+export type BookingChange = Partial<
+  Pick<
+    Booking,
+    | 'status'
+    | 'startTime'
+    | 'endTime'
+    | 'priceCents'
+    | 'paidCents'
+    | 'refundDueCents'
+    | 'holdExpiresAt'
+    | 'declineCode'
+    | 'paymentUnresolved'
+    | 'confirmedAt'
+    | 'cancelledAt'
+  >
+>;
+
+/** Column and SQL type of every field a transition may set. */
+const CHANGE_COLUMNS: Record<keyof BookingChange, [column: string, type: string]> = {
+  status: ['status', '"BookingStatus"'],
+  startTime: ['start_time', 'timestamptz'],
+  endTime: ['end_time', 'timestamptz'],
+  priceCents: ['price_cents', 'int'],
+  paidCents: ['paid_cents', 'int'],
+  refundDueCents: ['refund_due_cents', 'int'],
+  holdExpiresAt: ['hold_expires_at', 'timestamptz'],
+  declineCode: ['decline_code', 'varchar'],
+  paymentUnresolved: ['payment_unresolved', 'boolean'],
+  confirmedAt: ['confirmed_at', 'timestamptz'],
+  cancelledAt: ['cancelled_at', 'timestamptz'],
+};
 
 export interface BookingFilter {
   userId?: string;
@@ -28,8 +85,6 @@ export interface BookingFilter {
 }
 
 export type CreateOutcome = { kind: 'created'; booking: Booking } | { kind: 'duplicate-key' };
-
-type Tx = Prisma.TransactionClient;
 
 /**
  * Bookings and their outbox. Every state change and its event are written in one transaction;
@@ -50,59 +105,84 @@ export class BookingsRepository {
     return this.prisma.booking.findUnique({ where: { createdBy_idempotencyKey: { createdBy, idempotencyKey } } });
   }
 
+  /**
+   * The booking (PENDING) and its booking.created event in one statement. A taken slot is
+   * BookingConflictError (the exclusion constraint); a (createdBy, key) already used is
+   * 'duplicate-key'.
+   */
   async create(data: NewBooking, actorId: string): Promise<CreateOutcome> {
+    const row = newBookingRow(data, new Date());
     try {
-      const booking = await retryTransaction(() =>
-        this.prisma.$transaction(async (tx) => {
-          const row = await tx.booking.create({ data: { ...data, status: BookingStatus.PENDING } });
-          await this.appendEvent(tx, 'booking.created', row, actorId);
-          return row;
-        }),
+      await retryTransaction(() =>
+        this.outbox.writeWithEvent(
+          this.prisma,
+          Prisma.sql`
+            INSERT INTO bookings (id, user_id, workspace_id, start_time, end_time, attendees, status, price_cents,
+              currency, created_by, idempotency_key, request_hash, user_email, user_full_name, workspace_name,
+              workspace_timezone, workspace_opening_hours, payment_method, hold_expires_at, paid_cents,
+              refund_due_cents, payment_unresolved, version, created_at, updated_at)
+            VALUES (${row.id}::uuid, ${row.userId}::uuid, ${row.workspaceId}::uuid, ${row.startTime}::timestamptz,
+              ${row.endTime}::timestamptz, ${row.attendees}, 'PENDING', ${row.priceCents}, ${row.currency},
+              ${row.createdBy}::uuid, ${row.idempotencyKey}, ${row.requestHash}, ${row.userEmail},
+              ${row.userFullName}, ${row.workspaceName}, ${row.workspaceTimezone},
+              ${jsonOrNull(row.workspaceOpeningHours)}::jsonb, ${row.paymentMethod},
+              ${row.holdExpiresAt}::timestamptz, 0, 0, false, 1, ${row.createdAt}::timestamptz,
+              ${row.updatedAt}::timestamptz)
+            RETURNING id`,
+          this.event('booking.created', row, actorId),
+        ),
       );
-      return { kind: 'created', booking };
+      return { kind: 'created', booking: row };
     } catch (error) {
-      if (isUniqueViolation(error, ['idempotency_key']) || isUniqueViolation(error, ['idempotencyKey'])) {
-        return { kind: 'duplicate-key' };
-      }
+      if (postgresErrorCode(error) === '23505') return { kind: 'duplicate-key' };
       throw mapOverlap(error);
     }
   }
 
   /**
-   * Applies `data` if the booking is still at `version` and in one of `from`; the event is written
-   * in the same transaction. null when someone else changed it first.
+   * Applies `change` if the booking is still at its version and in one of `from`, with its event
+   * in the same statement (and the audit entry in the same transaction). null when someone else
+   * changed it first.
    */
   async transition(
     booking: Booking,
     from: BookingStatus[],
-    data: Prisma.BookingUpdateManyMutationInput,
+    change: BookingChange,
     event: BookingEventType | undefined,
     actorId: string,
     details: EventDetails = {},
     audit?: Omit<AdminAction, 'after'>,
   ): Promise<Booking | null> {
+    const updated: Booking = { ...booking, ...change, version: booking.version + 1, updatedAt: new Date() };
+    const sets = Object.entries(change).map(([field, value]) => {
+      const [column, type] = CHANGE_COLUMNS[field as keyof BookingChange];
+      return Prisma.sql`${Prisma.raw(column)} = ${value}::${Prisma.raw(type)}`;
+    });
+    const statement = Prisma.sql`
+      UPDATE bookings SET ${Prisma.join(sets)}, version = version + 1, updated_at = ${updated.updatedAt}::timestamptz
+      WHERE id = ${booking.id}::uuid AND version = ${booking.version}
+        AND status::text IN (${Prisma.join(from)})
+      RETURNING id`;
+    const outboxEvent = event
+      ? this.event(
+          event,
+          updated,
+          actorId,
+          event === 'booking.rescheduled' ? { ...details, previous: booking } : details,
+        )
+      : undefined;
+    const write = async (db: SqlRunner) => (await this.outbox.writeWithEvent(db, statement, outboxEvent)) > 0;
     try {
-      return await retryTransaction(() =>
-        this.prisma.$transaction(async (tx) => {
-          const { count } = await tx.booking.updateMany({
-            where: { id: booking.id, version: booking.version, status: { in: from } },
-            data: { ...data, version: { increment: 1 } },
-          });
-          if (count === 0) return null;
-          const updated = await tx.booking.findUniqueOrThrow({ where: { id: booking.id } });
-          if (event) {
-            await this.appendEvent(
-              tx,
-              event,
-              updated,
-              actorId,
-              event === 'booking.rescheduled' ? { ...details, previous: booking } : details,
-            );
-          }
-          if (audit) await recordAdminAction(tx, { ...audit, after: bookingEventPayload(updated, actorId).booking });
-          return updated;
-        }),
+      const written = await retryTransaction(() =>
+        audit
+          ? this.prisma.$transaction(async (tx) => {
+              if (!(await write(tx))) return false;
+              await recordAdminAction(tx, { ...audit, after: bookingEventPayload(updated, actorId).booking });
+              return true;
+            })
+          : write(this.prisma),
       );
+      return written ? updated : null;
     } catch (error) {
       throw mapOverlap(error);
     }
@@ -113,7 +193,7 @@ export class BookingsRepository {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.booking.deleteMany({ where: { id: booking.id, version: booking.version } });
       if (count === 0) return false;
-      await this.appendEvent(tx, 'booking.deleted', booking, actorId);
+      await this.outbox.append(tx, this.event('booking.deleted', booking, actorId));
       await recordAdminAction(tx, {
         action: 'booking.deleted',
         targetType: 'booking',
@@ -175,8 +255,8 @@ export class BookingsRepository {
       booking,
       [booking.status],
       {
-        paidCents: { decrement: refundedCents },
-        refundDueCents: { decrement: Math.min(refundedCents, booking.refundDueCents) },
+        paidCents: booking.paidCents - refundedCents,
+        refundDueCents: booking.refundDueCents - Math.min(refundedCents, booking.refundDueCents),
       },
       'refund.issued',
       actorId,
@@ -217,20 +297,35 @@ export class BookingsRepository {
     });
   }
 
-  private async appendEvent(
-    tx: Tx,
-    type: BookingEventType,
-    booking: Booking,
-    actorId: string,
-    details: EventDetails = {},
-  ): Promise<void> {
-    await this.outbox.append(tx, {
+  private event(type: BookingEventType, booking: Booking, actorId: string, details: EventDetails = {}): NewOutboxEvent {
+    return {
       type,
       aggregateId: booking.id,
       schemaVersion: BOOKING_EVENT_SCHEMA_VERSION,
       payload: bookingEventPayload(booking, actorId, details),
-    });
+    };
   }
+}
+
+/** The row a new booking becomes: what the service decided, every other column at its default. */
+export function newBookingRow(data: NewBooking, now: Date): Booking {
+  return {
+    ...data,
+    status: BookingStatus.PENDING,
+    paidCents: 0,
+    refundDueCents: 0,
+    declineCode: null,
+    paymentUnresolved: false,
+    version: 1,
+    confirmedAt: null,
+    cancelledAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function jsonOrNull(value: Prisma.JsonValue | null): string | null {
+  return value === null ? null : JSON.stringify(value);
 }
 
 /** SQLSTATE 23P01 (exclusion_violation) from bookings_no_overlap is a booking conflict. */

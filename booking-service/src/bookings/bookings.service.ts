@@ -109,7 +109,7 @@ export class BookingsService {
           userFullName: user.fullName,
           workspaceName: workspace.name,
           workspaceTimezone: workspace.timezone,
-          workspaceOpeningHours: (workspace.openingHours as Prisma.InputJsonValue | null) ?? Prisma.DbNull,
+          workspaceOpeningHours: (workspace.openingHours as Prisma.JsonValue | null) ?? null,
           paymentMethod: input.paymentMethod ?? 'pm_card_visa',
           holdExpiresAt: this.settlement.holdExpiry(),
         },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { EventSubscribers } from './event-subscribers.js';
 
 export interface NewOutboxEvent {
@@ -10,25 +10,59 @@ export interface NewOutboxEvent {
   payload: unknown;
 }
 
+/** Anything that runs raw SQL: the Prisma client, or a transaction client. */
+export interface SqlRunner {
+  $queryRaw<T = unknown>(query: Prisma.Sql): Prisma.PrismaPromise<T>;
+}
+
 /**
- * Appends an event and its deliveries (one per subscriber) inside the caller's transaction, in
- * one statement: the event exists exactly when the change it describes does, and every
- * subscriber has a row the relay must settle.
+ * Writes an event and its deliveries (one per subscriber) in the same statement as the change it
+ * describes: the event exists exactly when the change does, and every subscriber has a row the
+ * relay must settle. One statement is also one implicit transaction and one round trip, which
+ * is what makes the booking hot path cheap (bench/README.md).
  */
 @Injectable()
 export class OutboxWriter {
   constructor(private readonly subscribers: EventSubscribers) {}
 
-  async append(tx: Prisma.TransactionClient, event: NewOutboxEvent): Promise<void> {
-    await tx.$executeRaw`
-      WITH event AS (
+  /**
+   * Runs `change` (an INSERT/UPDATE/DELETE ending in `RETURNING id`, the aggregate's id) and, if
+   * it touched a row, appends `event`: both or neither. Answers how many rows `change` touched
+   * (0: its conditions did not hold, nothing was written).
+   */
+  async writeWithEvent(db: SqlRunner, change: Prisma.Sql, event: NewOutboxEvent | undefined): Promise<number> {
+    const [{ changed }] = await db.$queryRaw<{ changed: number }[]>(
+      event
+        ? Prisma.sql`
+          WITH changed AS (${change}), ${this.eventAfter('changed', event)}
+          SELECT count(*)::int AS changed FROM changed`
+        : Prisma.sql`WITH changed AS (${change}) SELECT count(*)::int AS changed FROM changed`,
+    );
+    return changed;
+  }
+
+  /** Appends an event inside the caller's transaction (for changes made by other statements). */
+  async append(db: SqlRunner, event: NewOutboxEvent): Promise<void> {
+    await db.$queryRaw(Prisma.sql`
+      WITH changed AS (SELECT ${event.aggregateId}::uuid AS id), ${this.eventAfter('changed', event)}
+      SELECT 1`);
+  }
+
+  /** The CTEs that insert the event for each row of `source` (one) and its deliveries. */
+  private eventAfter(source: string, event: NewOutboxEvent): Prisma.Sql {
+    const from = Prisma.raw(source);
+    return Prisma.sql`
+      event AS (
         INSERT INTO outbox_events (id, type, aggregate_id, schema_version, payload, occurred_at, updated_at)
-        VALUES (${randomUUID()}::uuid, ${event.type}, ${event.aggregateId}::uuid, ${event.schemaVersion},
-                ${JSON.stringify(event.payload)}::jsonb, now(), now())
+        SELECT ${randomUUID()}::uuid, ${event.type}, ${from}.id, ${event.schemaVersion},
+               ${JSON.stringify(event.payload)}::jsonb, now(), now()
+        FROM ${from}
         RETURNING id, aggregate_id, position
-      )
-      INSERT INTO outbox_deliveries (event_id, subscriber, aggregate_id, position)
-      SELECT event.id, subscriber, event.aggregate_id, event.position
-      FROM event, unnest(${this.subscribers.names as string[]}::varchar[]) AS subscriber`;
+      ),
+      deliveries AS (
+        INSERT INTO outbox_deliveries (event_id, subscriber, aggregate_id, position)
+        SELECT event.id, subscriber, event.aggregate_id, event.position
+        FROM event, unnest(${this.subscribers.names as string[]}::varchar[]) AS subscriber
+      )`;
   }
 }
