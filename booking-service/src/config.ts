@@ -17,6 +17,28 @@ export class BookingServiceConfig extends BaseServiceConfig {
   @IsUrl({ require_tld: false, require_protocol: true })
   PAYMENT_SERVICE_URL = 'http://localhost:3004';
 
+  /**
+   * How long an ACTIVE verdict of user-service is reused for that user's next bookings (ms; 0: ask
+   * every time). A user suspended meanwhile can still book for at most this long (a refusal is
+   * never kept).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  USER_CACHE_MS = 5000;
+
+  /**
+   * How long a workspace read from workspace-service is reused (ms; 0: ask every time). A
+   * workspace deactivated, or with new rules or a new price, is still seen as before for at most
+   * this long (plus workspace-service's own CATALOGUE_CACHE_MS). A not-found is never kept.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  WORKSPACE_CACHE_MS = 5000;
+
   /** admin-service: the platform settings (cancellation window, hold expiry) admins change at run time. */
   @IsUrl({ require_tld: false, require_protocol: true })
   ADMIN_SERVICE_URL = 'http://localhost:3007';

@@ -1,4 +1,10 @@
-import { DomainError, DownstreamRejectedError, ServiceClient, ServiceClientFactory } from '@cowork/service-kit';
+import {
+  DomainError,
+  DownstreamRejectedError,
+  ReadThroughCache,
+  ServiceClient,
+  ServiceClientFactory,
+} from '@cowork/service-kit';
 import type { OpeningRange, WorkspaceRules } from '@cowork/workspace-rules';
 import { Injectable } from '@nestjs/common';
 import { BookingServiceConfig } from '../config.js';
@@ -16,16 +22,26 @@ export class WorkspaceNotFoundError extends DomainError {
   }
 }
 
-/** workspace-service: the workspace and its booking rules (a public read). */
+/**
+ * workspace-service: the workspace and its booking rules (a public read), reused for
+ * WORKSPACE_CACHE_MS: a deactivation or a change of rules or price shows after at most that long;
+ * a not-found or no answer is asked again every time.
+ */
 @Injectable()
 export class WorkspaceClient {
   private readonly http: ServiceClient;
+  private readonly workspaces: ReadThroughCache<Workspace>;
 
   constructor(factory: ServiceClientFactory, config: BookingServiceConfig) {
     this.http = factory.create({ name: 'workspace-service', baseUrl: config.WORKSPACE_SERVICE_URL });
+    this.workspaces = new ReadThroughCache(config.WORKSPACE_CACHE_MS, 10_000);
   }
 
-  async get(id: string): Promise<Workspace> {
+  get(id: string): Promise<Workspace> {
+    return this.workspaces.read(id.toLowerCase(), () => this.fetch(id));
+  }
+
+  private async fetch(id: string): Promise<Workspace> {
     try {
       return await this.http.get<Workspace>(`/workspaces/${id}`, { anonymous: true });
     } catch (error) {

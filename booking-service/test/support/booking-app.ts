@@ -35,6 +35,10 @@ export class BookingHarness {
       // no relay loop and no subscribers unless a test asks for them (relay tests drive it by hand)
       RELAY_INTERVAL_MS: '0',
       SETTINGS_REFRESH_MS: '0',
+      // tests change the stub users and workspaces and expect the next request to see it
+      // (test/downstream-cache.int.spec.ts covers the caches)
+      USER_CACHE_MS: '0',
+      WORKSPACE_CACHE_MS: '0',
       EVENT_SUBSCRIBERS: '',
       ...env,
     });

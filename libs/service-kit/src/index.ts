@@ -1,6 +1,7 @@
 export * from './audit/index.js';
 export * from './auth/index.js';
 export * from './bootstrap/index.js';
+export * from './cache/index.js';
 export * from './config/index.js';
 export * from './database/index.js';
 export * from './errors/index.js';

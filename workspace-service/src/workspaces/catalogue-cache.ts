@@ -1,8 +1,6 @@
+import { ReadThroughCache } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { WorkspaceServiceConfig } from '../config.js';
-
-/** Entries kept at most (least recently stored dropped first): lists by filter and cursor, and single workspaces. */
-const MAX_ENTRIES = 1000;
 
 /**
  * The public catalogue reads (GET /workspaces, GET /workspaces/:id) answered from memory for
@@ -10,35 +8,23 @@ const MAX_ENTRIES = 1000;
  * costs eight times the framework's own work per request (bench/README.md). Any write through
  * this process empties it at once. What it can make stale, for at most CATALOGUE_CACHE_MS, is
  * what another replica wrote: a workspace deactivated or with new rules there is still seen as
- * before here, and booking-service (which reads through this endpoint) could accept one more
- * booking under the old rules within that window. A failed or not-found read is never kept.
- * Concurrent reads of one key share one database query.
+ * before here. At most 1000 entries (lists by filter and cursor, and single workspaces); a
+ * failed or not-found read is never kept; concurrent reads of one key share one query.
  */
 @Injectable()
 export class CatalogueCache {
-  private readonly entries = new Map<string, { value: Promise<unknown>; expiresAt: number }>();
-  private readonly ttlMs: number;
+  private readonly cache: ReadThroughCache<unknown>;
 
   constructor(config: WorkspaceServiceConfig) {
-    this.ttlMs = config.CATALOGUE_CACHE_MS;
+    this.cache = new ReadThroughCache(config.CATALOGUE_CACHE_MS);
   }
 
   read<T>(key: string, load: () => Promise<T>): Promise<T> {
-    if (this.ttlMs <= 0) return load();
-    const now = Date.now();
-    const hit = this.entries.get(key);
-    if (hit && hit.expiresAt > now) return hit.value as Promise<T>;
-    const value = load();
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, expiresAt: now + this.ttlMs });
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
-    return value;
+    return this.cache.read(key, load) as Promise<T>;
   }
 
   /** After any write: the next read goes to the database. */
   clear(): void {
-    this.entries.clear();
+    this.cache.clear();
   }
 }

@@ -482,37 +482,3 @@ describe('decodeListCursor', () => {
     expect((error as ValidationFailedError).violations[0]!.field).toBe('cursor');
   });
 });
-
-describe('CatalogueCache', () => {
-  const cache = (ms: number) => new CatalogueCache({ CATALOGUE_CACHE_MS: ms } as WorkspaceServiceConfig);
-
-  it('answers a repeated read from memory, and shares one load between concurrent reads', async () => {
-    const c = cache(60_000);
-    let loads = 0;
-    const load = async () => ++loads;
-    expect(await Promise.all([c.read('k', load), c.read('k', load)])).toEqual([1, 1]);
-    expect(await c.read('k', load)).toBe(1);
-    expect(loads).toBe(1);
-  });
-
-  it('loads again after a write cleared it, after the time to live, and never keeps a failure', async () => {
-    const c = cache(20);
-    let loads = 0;
-    const load = async () => ++loads;
-    await c.read('k', load);
-    c.clear();
-    expect(await c.read('k', load)).toBe(2);
-    await new Promise((r) => setTimeout(r, 30));
-    expect(await c.read('k', load)).toBe(3);
-    await expect(c.read('missing', () => Promise.reject(new Error('not found')))).rejects.toThrow('not found');
-    expect(await c.read('missing', load)).toBe(4);
-  });
-
-  it('is off at 0: every read loads', async () => {
-    const c = cache(0);
-    let loads = 0;
-    await c.read('k', async () => ++loads);
-    await c.read('k', async () => ++loads);
-    expect(loads).toBe(2);
-  });
-});

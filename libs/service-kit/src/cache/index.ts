@@ -1,0 +1,1 @@
+export * from './read-through-cache.js';
