@@ -1,5 +1,6 @@
 import { authorizationSuite } from './suites/authorization.js';
 import { badInputSuite } from './suites/bad-input.js';
+import { chargeRecordingSuite } from './suites/charge-recording.js';
 import { chargesSuite } from './suites/charges.js';
 import { contractsSuite } from './suites/contracts.js';
 import { idempotencySuite } from './suites/idempotency.js';
@@ -18,6 +19,7 @@ describe('payment-service API (integration)', () => {
   afterAll(() => h.close());
 
   chargesSuite(h);
+  chargeRecordingSuite(h);
   refundsSuite(h);
   idempotencySuite(h);
   recoverySuite(h);

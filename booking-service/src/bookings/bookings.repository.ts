@@ -121,13 +121,13 @@ export class BookingsRepository {
               currency, created_by, idempotency_key, request_hash, user_email, user_full_name, workspace_name,
               workspace_timezone, workspace_opening_hours, payment_method, hold_expires_at, paid_cents,
               refund_due_cents, payment_unresolved, version, created_at, updated_at)
-            VALUES (${row.id}::uuid, ${row.userId}::uuid, ${row.workspaceId}::uuid, ${row.startTime}::timestamptz,
-              ${row.endTime}::timestamptz, ${row.attendees}, 'PENDING', ${row.priceCents}, ${row.currency},
+            VALUES (${row.id}::uuid, ${row.userId}::uuid, ${row.workspaceId}::uuid, ${instant(row.startTime)}::timestamptz,
+              ${instant(row.endTime)}::timestamptz, ${row.attendees}, 'PENDING', ${row.priceCents}, ${row.currency},
               ${row.createdBy}::uuid, ${row.idempotencyKey}, ${row.requestHash}, ${row.userEmail},
               ${row.userFullName}, ${row.workspaceName}, ${row.workspaceTimezone},
               ${jsonOrNull(row.workspaceOpeningHours)}::jsonb, ${row.paymentMethod},
-              ${row.holdExpiresAt}::timestamptz, 0, 0, false, 1, ${row.createdAt}::timestamptz,
-              ${row.updatedAt}::timestamptz)
+              ${instant(row.holdExpiresAt)}::timestamptz, 0, 0, false, 1, ${instant(row.createdAt)}::timestamptz,
+              ${instant(row.updatedAt)}::timestamptz)
             RETURNING id`,
           this.event('booking.created', row, actorId),
         ),
@@ -156,10 +156,10 @@ export class BookingsRepository {
     const updated: Booking = { ...booking, ...change, version: booking.version + 1, updatedAt: new Date() };
     const sets = Object.entries(change).map(([field, value]) => {
       const [column, type] = CHANGE_COLUMNS[field as keyof BookingChange];
-      return Prisma.sql`${Prisma.raw(column)} = ${value}::${Prisma.raw(type)}`;
+      return Prisma.sql`${Prisma.raw(column)} = ${value instanceof Date ? instant(value) : value}::${Prisma.raw(type)}`;
     });
     const statement = Prisma.sql`
-      UPDATE bookings SET ${Prisma.join(sets)}, version = version + 1, updated_at = ${updated.updatedAt}::timestamptz
+      UPDATE bookings SET ${Prisma.join(sets)}, version = version + 1, updated_at = ${instant(updated.updatedAt)}::timestamptz
       WHERE id = ${booking.id}::uuid AND version = ${booking.version}
         AND status::text IN (${Prisma.join(from)})
       RETURNING id`;
@@ -245,7 +245,7 @@ export class BookingsRepository {
       FROM bookings
       WHERE workspace_id = ${workspaceId}::uuid
         AND status IN ('PENDING', 'CONFIRMED')
-        AND tstzrange(start_time, end_time, '[)') && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')
+        AND tstzrange(start_time, end_time, '[)') && tstzrange(${instant(from)}::timestamptz, ${instant(to)}::timestamptz, '[)')
       ORDER BY start_time`;
   }
 
@@ -322,6 +322,14 @@ export function newBookingRow(data: NewBooking, now: Date): Booking {
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/**
+ * An instant as an ISO string with its offset: a Date parameter reaches PostgreSQL as UTC text
+ * without one, which `::timestamptz` would read in the session's time zone.
+ */
+function instant(value: Date | null): string | null {
+  return value?.toISOString() ?? null;
 }
 
 function jsonOrNull(value: Prisma.JsonValue | null): string | null {

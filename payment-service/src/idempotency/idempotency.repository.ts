@@ -1,4 +1,3 @@
-import { isUniqueViolation } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { IdempotencyRecord, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { IdempotencyStatus } from '../generated/prisma/enums.js';
@@ -28,8 +27,6 @@ export interface StoredResponse {
   body: unknown;
 }
 
-type Db = PrismaClient | Prisma.TransactionClient;
-
 /**
  * Idempotency records. Every change is conditional on the holder's lock token, so a holder
  * whose claim was taken over (it looked dead) can no longer complete or release it.
@@ -38,21 +35,23 @@ type Db = PrismaClient | Prisma.TransactionClient;
 export class IdempotencyRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** INSERT relying on the unique (scope, key): false when a record already holds the key. */
+  /**
+   * INSERT relying on the unique (scope, key): false when a record already holds the key (ON
+   * CONFLICT waits for a concurrent claim of the key to commit or abort, as a unique violation would).
+   */
   async insert(record: NewIdempotencyRecord): Promise<boolean> {
-    try {
-      await this.prisma.idempotencyRecord.create({
-        data: {
-          ...record,
-          request: record.request as Prisma.InputJsonValue,
-          status: IdempotencyStatus.IN_PROGRESS,
-        },
-      });
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error)) return false;
-      throw error;
-    }
+    const request = record.request === undefined || record.request === null ? null : JSON.stringify(record.request);
+    const updatedAt = new Date().toISOString();
+    const inserted = await this.prisma.$executeRaw`
+      INSERT INTO idempotency_records
+        (id, scope, key, request_hash, status, lock_token, locked_until, request, booking_id,
+         expires_at, created_at, updated_at)
+      VALUES (${record.id}::uuid, ${record.scope}, ${record.key}, ${record.requestHash}, 'IN_PROGRESS',
+              ${record.lockToken}::uuid, ${record.lockedUntil.toISOString()}::timestamptz, ${request}::jsonb,
+              ${record.bookingId}::uuid, ${record.expiresAt.toISOString()}::timestamptz,
+              ${record.createdAt.toISOString()}::timestamptz, ${updatedAt}::timestamptz)
+      ON CONFLICT (scope, key) DO NOTHING`;
+    return inserted === 1;
   }
 
   find(scope: string, key: string): Promise<IdempotencyRecord | null> {
@@ -99,8 +98,8 @@ export class IdempotencyRepository {
   }
 
   /** Stores the response; `db` may be a transaction that also writes what the response describes. */
-  async complete(claim: ClaimHandle, response: StoredResponse, db: Db = this.prisma): Promise<boolean> {
-    const { count } = await db.idempotencyRecord.updateMany({
+  async complete(claim: ClaimHandle, response: StoredResponse): Promise<boolean> {
+    const { count } = await this.prisma.idempotencyRecord.updateMany({
       where: { id: claim.recordId, lockToken: claim.lockToken, status: IdempotencyStatus.IN_PROGRESS },
       data: {
         status: IdempotencyStatus.COMPLETED,

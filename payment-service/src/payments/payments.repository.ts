@@ -1,9 +1,9 @@
-import { afterCursor, isUniqueViolation, KeysetCursor } from '@cowork/service-kit';
+import { afterCursor, KeysetCursor, postgresErrorCode } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Payment, PrismaClient, Refund } from '../generated/prisma/client.js';
+import { Payment, Prisma, PrismaClient, Refund } from '../generated/prisma/client.js';
 import { PaymentStatus, RefundStatus } from '../generated/prisma/enums.js';
-import { ClaimHandle, IdempotencyRepository, StoredResponse } from '../idempotency/idempotency.repository.js';
+import { ClaimHandle, StoredResponse } from '../idempotency/idempotency.repository.js';
 
 export interface NewPayment {
   id: string;
@@ -48,14 +48,18 @@ const REFUNDABLE: PaymentStatus[] = [PaymentStatus.SUCCEEDED, PaymentStatus.PART
 /** Statuses of payments whose money was captured at some point. */
 const CAPTURED: PaymentStatus[] = [...REFUNDABLE, PaymentStatus.REFUNDED];
 
-class ClaimLost extends Error {}
+/** The payments columns under the names of Prisma's Payment (RETURNING of raw statements). */
+const PAYMENT_COLUMNS = Prisma.raw(
+  `id::text AS id, booking_id::text AS "bookingId", user_id::text AS "userId", amount_cents AS "amountCents",
+   currency, status::text AS status, refunded_cents AS "refundedCents", provider, provider_ref AS "providerRef",
+   provider_idempotency_key AS "providerIdempotencyKey", payment_method AS "paymentMethod", description,
+   failure_code AS "failureCode", failure_message AS "failureMessage", created_at AS "createdAt",
+   updated_at AS "updatedAt"`,
+);
 
 @Injectable()
 export class PaymentsRepository {
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly idempotency: IdempotencyRepository,
-  ) {}
+  constructor(private readonly prisma: PrismaClient) {}
 
   findById(id: string): Promise<Payment | null> {
     return this.prisma.payment.findUnique({ where: { id } });
@@ -66,28 +70,72 @@ export class PaymentsRepository {
   }
 
   /**
-   * The payment and the completed idempotency record in one transaction: either both are
-   * written or neither. `respond` builds the stored response from the payment row.
+   * The payment and the completed idempotency record in one statement: either both are written
+   * or neither. The payment is inserted only if the UPDATE still finds the claim ours (id, lock
+   * token, IN_PROGRESS); a unique violation (a payment for this provider charge exists) undoes the
+   * UPDATE too. `respond` builds the stored response from the payment row, so the row is built
+   * here first, exactly as PostgreSQL will hold it: uuids in lower case, timestamps to the
+   * millisecond (a Date's precision, and timestamptz(3)'s), refunded_cents 0.
    */
   async recordCharge(
     data: NewPayment,
     claim: ClaimHandle,
     respond: (payment: Payment) => StoredResponse,
   ): Promise<RecordChargeOutcome> {
+    const now = new Date();
+    const row: Payment = {
+      id: data.id.toLowerCase(),
+      bookingId: data.bookingId.toLowerCase(),
+      userId: data.userId.toLowerCase(),
+      amountCents: data.amountCents,
+      currency: data.currency,
+      status: data.status,
+      refundedCents: 0,
+      provider: data.provider,
+      providerRef: data.providerRef,
+      providerIdempotencyKey: data.providerIdempotencyKey,
+      paymentMethod: data.paymentMethod,
+      description: data.description,
+      failureCode: data.failureCode,
+      failureMessage: data.failureMessage,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const response = respond(row);
+    const at = now.toISOString();
+    let inserted: Payment[];
     try {
-      const payment = await this.prisma.$transaction(async (tx) => {
-        const row = await tx.payment.create({ data });
-        if (!(await this.idempotency.complete(claim, respond(row), tx))) throw new ClaimLost();
-        return row;
-      });
-      return { kind: 'recorded', payment };
+      inserted = await this.prisma.$queryRaw<Payment[]>`
+        WITH claim AS (
+          UPDATE idempotency_records
+             SET status = 'COMPLETED', response_status = ${response.status}::int,
+                 response_body = ${JSON.stringify(response.body)}::jsonb, updated_at = ${at}::timestamptz
+           WHERE id = ${claim.recordId}::uuid AND lock_token = ${claim.lockToken}::uuid AND status = 'IN_PROGRESS'
+          RETURNING id
+        )
+        INSERT INTO payments
+          (id, booking_id, user_id, amount_cents, currency, status, refunded_cents, provider, provider_ref,
+           provider_idempotency_key, payment_method, description, failure_code, failure_message,
+           created_at, updated_at)
+        SELECT ${row.id}::uuid, ${row.bookingId}::uuid, ${row.userId}::uuid, ${row.amountCents}::int,
+               ${row.currency}, ${row.status}::"PaymentStatus", 0, ${row.provider}, ${row.providerRef},
+               ${row.providerIdempotencyKey}, ${row.paymentMethod}, ${row.description}, ${row.failureCode},
+               ${row.failureMessage}, ${at}::timestamptz, ${at}::timestamptz
+          FROM claim
+        RETURNING ${PAYMENT_COLUMNS}`;
     } catch (error) {
-      if (error instanceof ClaimLost) return { kind: 'claim-lost' };
-      if (!isUniqueViolation(error)) throw error;
+      // a unique violation (23505; Prisma reports raw statements' errors as P2010, not P2002)
+      if (postgresErrorCode(error) !== '23505') throw error;
       const existing = await this.findByProviderKey(data.providerIdempotencyKey);
       if (!existing) throw error;
       return { kind: 'already-recorded', payment: existing };
     }
+    if (inserted[0]) return { kind: 'recorded', payment: inserted[0] };
+    // nothing written: the claim is no longer ours. A payment for this provider charge that
+    // exists all the same (an earlier holder of the key recorded it) is reported, as the
+    // unique violation reported it when the payment was inserted first.
+    const existing = await this.findByProviderKey(data.providerIdempotencyKey);
+    return existing ? { kind: 'already-recorded', payment: existing } : { kind: 'claim-lost' };
   }
 
   /** Newest first; one extra row tells whether there is a next page. */

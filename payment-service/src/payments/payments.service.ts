@@ -59,7 +59,7 @@ export class PaymentsService {
       request,
       bookingId: request.bookingId,
     });
-    if (claim.kind === 'replay') return { payment: replayResponse<PaymentDto>(claim.response), replayed: true };
+    if (claim.kind === 'replay') return { payment: replayedPayment(claim.response), replayed: true };
 
     const providerKey = providerChargeKey(claim.scope, claim.key, claim.requestHash);
     let result: ProviderChargeResult;
@@ -211,6 +211,30 @@ export function chargeResponse(payment: Payment): StoredResponse {
     return { status: error.status, body: storedProblem(error) };
   }
   return { status: 201, body: PaymentDto.from(payment) };
+}
+
+/**
+ * A stored 201 body (or the stored 402, thrown) as the first answer sent it: jsonb keeps object
+ * keys in an order of its own, so they are put back in PaymentDto's order (any others after).
+ */
+function replayedPayment(response: StoredResponse): PaymentDto {
+  const body = replayResponse<PaymentDto>(response);
+  const ordered: PaymentDto = {
+    id: body.id,
+    bookingId: body.bookingId,
+    userId: body.userId,
+    amountCents: body.amountCents,
+    currency: body.currency,
+    status: body.status,
+    refundedCents: body.refundedCents,
+    provider: body.provider,
+    providerRef: body.providerRef,
+    failureCode: body.failureCode,
+    failureMessage: body.failureMessage,
+    createdAt: body.createdAt,
+    updatedAt: body.updatedAt,
+  };
+  return { ...ordered, ...body };
 }
 
 function declinedError(payment: Payment): PaymentDeclinedError {

@@ -47,11 +47,12 @@ export class SimulatedPaymentProvider implements PaymentProvider {
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     await this.travel();
-    const earlier = await this.ledger.findCharge(request.idempotencyKey);
-    if (earlier) return toResult(earlier);
     if (request.paymentMethod === ERROR_CARD) {
+      const earlier = await this.ledger.findCharge(request.idempotencyKey);
+      if (earlier) return toResult(earlier);
       throw new ProviderUnavailableError('The simulated provider failed to process the card (pm_card_error)');
     }
+    // the ledger keeps the first charge under a key: a retry gets that one's answer, nothing is charged twice
     const decline = DECLINES[request.paymentMethod];
     const charge = await this.ledger.recordCharge({
       id: randomUUID(),

@@ -35,16 +35,31 @@ export class SimulatedProviderRepository {
     return this.prisma.simulatedProviderCharge.findUnique({ where: { idempotencyKey } });
   }
 
-  /** Records a charge; a concurrent call with the same key that got there first wins and is returned. */
+  /**
+   * Records a charge unless one is already held under its key: the charge made under the key
+   * first (by an earlier call, or a concurrent one that got there first) is returned, never a
+   * second one. One statement when the key is new; the existing charge is read only when the
+   * INSERT met it (ON CONFLICT waits for a concurrent insert of the key to commit or abort).
+   */
   async recordCharge(data: NewSimulatedCharge): Promise<SimulatedProviderCharge> {
-    try {
-      return await this.prisma.simulatedProviderCharge.create({ data });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const winner = await this.findCharge(data.idempotencyKey);
-      if (!winner) throw error;
-      return winner;
-    }
+    const now = new Date().toISOString();
+    const inserted = await this.prisma.$queryRaw<SimulatedProviderCharge[]>`
+      INSERT INTO simulated_provider_charges
+        (id, idempotency_key, provider_ref, amount_cents, currency, payment_method, outcome,
+         decline_code, decline_message, refunded_cents, created_at, updated_at)
+      VALUES (${data.id}::uuid, ${data.idempotencyKey}, ${data.providerRef}, ${data.amountCents}::int,
+              ${data.currency}, ${data.paymentMethod}, ${data.outcome}::"SimulatedChargeOutcome",
+              ${data.declineCode ?? null}, ${data.declineMessage ?? null}, 0, ${now}::timestamptz, ${now}::timestamptz)
+      ON CONFLICT (idempotency_key) DO NOTHING
+      RETURNING id::text AS id, idempotency_key AS "idempotencyKey", provider_ref AS "providerRef",
+                amount_cents AS "amountCents", currency, payment_method AS "paymentMethod", outcome::text AS outcome,
+                decline_code AS "declineCode", decline_message AS "declineMessage",
+                refunded_cents AS "refundedCents", created_at AS "createdAt", updated_at AS "updatedAt"`;
+    if (inserted[0]) return inserted[0];
+    const first = await this.findCharge(data.idempotencyKey);
+    // ledger rows are never deleted, so the row the INSERT met is there
+    if (!first) throw new Error(`simulated provider: no charge under key ${data.idempotencyKey} after a conflict`);
+    return first;
   }
 
   findRefund(idempotencyKey: string): Promise<SimulatedProviderRefund | null> {
