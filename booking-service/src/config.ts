@@ -74,8 +74,8 @@ export class BookingServiceConfig extends BaseServiceConfig {
   SWEEP_INTERVAL_MS = 15000;
 
   /**
-   * Who receives every event: comma-separated `name=url` (POST <url>/internal/events with a
-   * service token). Empty: events stay in the outbox undelivered.
+   * Who receives every event: comma-separated `name=url` (POST <url>/internal/events/batch with
+   * a service token). Empty: events stay in the outbox undelivered.
    */
   @EnvList()
   @Matches(SUBSCRIBER_ENTRY, { each: true, message: 'each EVENT_SUBSCRIBERS entry must be name=http(s)://host:port' })
@@ -91,14 +91,17 @@ export class BookingServiceConfig extends BaseServiceConfig {
   @Max(60_000)
   RELAY_INTERVAL_MS = 250;
 
-  /** Deliveries claimed per pass (a pass repeats while batches come back full). */
+  /**
+   * Deliveries claimed per pass (a pass repeats while it claims any); each subscriber's share
+   * goes out in one call (several when it is over 200 events, the most a call carries).
+   */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(1000)
   RELAY_BATCH_SIZE = 50;
 
-  /** Deliveries of one batch in flight at once (at most one per booking and subscriber). */
+  /** Batch calls of one pass in flight at once (one per subscriber, unless a share is split). */
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -10,8 +10,9 @@ export interface RecordedDelivery {
 }
 
 /**
- * An extra event subscriber that only records: every delivery the relay makes to it, and the
- * most deliveries of one event ever in flight at once. It answers 200 after `delayMs`.
+ * An extra event subscriber that only records: every delivery the relay makes to it (each event
+ * of a POST /internal/events/batch, or a single POST /internal/events), and the most deliveries of
+ * one event ever in flight at once. It answers 200 `applied` for every event after `delayMs`.
  */
 export class EventRecorder {
   readonly deliveries: RecordedDelivery[] = [];
@@ -28,15 +29,22 @@ export class EventRecorder {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk));
       req.on('end', () => {
-        const event = JSON.parse(body || '{}') as RecordedDelivery;
-        const now = (recorder.inFlight.get(event.id) ?? 0) + 1;
-        recorder.inFlight.set(event.id, now);
-        recorder.maxConcurrentPerEvent = Math.max(recorder.maxConcurrentPerEvent, now);
+        const parsed = JSON.parse(body || '{}') as RecordedDelivery | { events: RecordedDelivery[] };
+        const batch = 'events' in parsed;
+        const events = batch ? parsed.events : [parsed];
+        for (const event of events) {
+          const now = (recorder.inFlight.get(event.id) ?? 0) + 1;
+          recorder.inFlight.set(event.id, now);
+          recorder.maxConcurrentPerEvent = Math.max(recorder.maxConcurrentPerEvent, now);
+        }
         setTimeout(() => {
-          recorder.inFlight.set(event.id, (recorder.inFlight.get(event.id) ?? 1) - 1);
-          recorder.deliveries.push({ ...event, at: Date.now() });
+          for (const event of events) {
+            recorder.inFlight.set(event.id, (recorder.inFlight.get(event.id) ?? 1) - 1);
+            recorder.deliveries.push({ ...event, at: Date.now() });
+          }
+          const receipts = events.map((event) => ({ eventId: event.id, outcome: 'applied' }));
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ eventId: event.id, outcome: 'applied' }));
+          res.end(JSON.stringify(batch ? { receipts } : receipts[0]));
         }, recorder.delayMs);
       });
     });

@@ -11,7 +11,8 @@ export const notificationServiceOptions: ServiceAppOptions<NotificationServiceCo
     title: 'notification-service',
     description:
       'Notifies the user of a booking of what happened to it. booking-service delivers its events to ' +
-      '`POST /internal/events` (service tokens; deduplicated by event id, so a redelivery changes nothing). Each ' +
+      '`POST /internal/events/batch` (several per call) or `POST /internal/events` (one), service tokens only; ' +
+      'deduplicated by event id, so a redelivery changes nothing. Each ' +
       'event that notifies makes an in-app notification and, unless the user turned email off, an email that a ' +
       'background dispatcher sends over SMTP with retries. Members read and mark their own notifications and set ' +
       'their email preference; admins may read anyone’s. Without SMTP_HOST (development only) emails go to an ' +

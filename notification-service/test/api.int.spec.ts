@@ -3,6 +3,7 @@ import { badInputSuite } from './suites/bad-input.js';
 import { consumerSuite } from './suites/consumer.js';
 import { contractsSuite } from './suites/contracts.js';
 import { emailSuite, MAX_ATTEMPTS } from './suites/email.js';
+import { eventBatchSuite } from './suites/event-batch.js';
 import { httpSuite } from './suites/http.js';
 import { NotificationServiceHarness } from './support/harness.js';
 import { TestSmtpServer } from './support/smtp-server.js';
@@ -36,6 +37,7 @@ describe('notification-service API (integration)', () => {
   });
 
   consumerSuite(h);
+  eventBatchSuite(h);
   emailSuite(h, () => smtp);
   httpSuite(h);
   authorizationSuite(h);

@@ -11,7 +11,8 @@ export const reportingServiceOptions: ServiceAppOptions<ReportingServiceConfig> 
     title: 'reporting-service',
     description:
       "A read model of booking-service's events (bookings, workspaces, captured and refunded money), fed by " +
-      'POST /internal/events (service tokens; idempotent per event id), and the reports answered from it alone: ' +
+      'POST /internal/events/batch and POST /internal/events (service tokens; idempotent per event id), and the ' +
+      'reports answered from it alone: ' +
       'live summary, occupancy (JSON or an SVG chart) and revenue, and stored reports (JSON or CSV) generated in ' +
       'the background and downloaded in chunks. Every /reports endpoint is for admins only.',
   },

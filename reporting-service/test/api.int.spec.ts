@@ -2,6 +2,7 @@ import { auditSuite } from './suites/audit.js';
 import { authorizationSuite } from './suites/authorization.js';
 import { badInputSuite } from './suites/bad-input.js';
 import { contractsSuite } from './suites/contracts.js';
+import { eventBatchSuite } from './suites/event-batch.js';
 import { eventsSuite } from './suites/events.js';
 import { liveReportsSuite } from './suites/live-reports.js';
 import { moneySuite } from './suites/money.js';
@@ -19,6 +20,7 @@ describe('reporting-service API (integration)', () => {
   afterAll(() => h.close());
 
   eventsSuite(h);
+  eventBatchSuite(h);
   moneySuite(h);
   liveReportsSuite(h);
   storedReportsSuite(h);

@@ -1,13 +1,21 @@
-import { DownstreamRejectedError, ServiceMetrics, withRequestId } from '@cowork/service-kit';
+import {
+  DownstreamRejectedError,
+  EVENT_BATCH_MAX_EVENTS,
+  EVENT_OUTCOMES,
+  ServiceMetrics,
+  withRequestId,
+} from '@cowork/service-kit';
 import type { BookingEvent, BookingEventPayload } from '@cowork/booking-events';
-import type { Counter } from '@cowork/service-kit';
+import type { Counter, EventBatchReceiptDto, EventBatchReceiptsDto } from '@cowork/service-kit';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { BookingServiceConfig } from '../config.js';
 import { SERVICE_NAME } from '../service.js';
 import { EventSubscribers } from './event-subscribers.js';
-import { ClaimedDelivery, OutboxRepository } from './outbox.repository.js';
+import { ClaimedDelivery, DeliveryFailure, OutboxRepository } from './outbox.repository.js';
 
 const PURGE_EVERY_MS = 10 * 60_000;
+/** What a subscriber answers for an event it has safely stored: the delivery is done. */
+const DELIVERED_OUTCOMES = new Set<string>(EVENT_OUTCOMES);
 
 /** What a subscriber receives: the outbox row as the versioned envelope of the event contract. */
 export function toEnvelope(event: ClaimedDelivery['event']): BookingEvent {
@@ -23,10 +31,17 @@ export function toEnvelope(event: ClaimedDelivery['event']): BookingEvent {
   };
 }
 
+/** One call: deliveries to one subscriber, in outbox order, at most one per booking. */
+interface Batch {
+  subscriber: string;
+  deliveries: ClaimedDelivery[];
+}
+
 /**
- * Delivers outbox events to every subscriber (POST /internal/events, service token): at least
- * once, in order per booking and subscriber, with exponential backoff and full jitter, parking a
- * delivery as DEAD after RELAY_MAX_ATTEMPTS. Safe with any number of replicas (see claimDue).
+ * Delivers outbox events to every subscriber, in batches (POST /internal/events/batch, service
+ * token): at least once, in order per booking and subscriber, with exponential backoff and full
+ * jitter, parking a delivery as DEAD after RELAY_MAX_ATTEMPTS. Safe with any number of replicas
+ * (see claimDue).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -79,33 +94,77 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  /** One batch: claim, deliver (concurrently; a batch holds at most one event per booking and subscriber), settle. */
+  /**
+   * One pass: claim due deliveries, send each subscriber its share in one call (or a few, of at
+   * most RELAY_BATCH_SIZE), subscribers concurrently (RELAY_CONCURRENCY calls at once), and settle
+   * each call's outcomes. A claim holds at most one event per booking and subscriber, so no call
+   * waits for another.
+   */
   async deliverDue(): Promise<number> {
-    const batch = await this.outbox.claimDue(this.config.RELAY_BATCH_SIZE, this.config.RELAY_LEASE_MS);
+    const claimed = await this.outbox.claimDue(this.config.RELAY_BATCH_SIZE, this.config.RELAY_LEASE_MS);
+    const batches = toBatches(claimed, Math.min(this.config.RELAY_BATCH_SIZE, EVENT_BATCH_MAX_EVENTS));
     let next = 0;
     const worker = async () => {
-      while (next < batch.length) await this.deliver(batch[next++]);
+      while (next < batches.length) await this.deliver(batches[next++]);
     };
-    await Promise.all(Array.from({ length: Math.min(this.config.RELAY_CONCURRENCY, batch.length) }, worker));
-    return batch.length;
+    await Promise.all(Array.from({ length: Math.min(this.config.RELAY_CONCURRENCY, batches.length) }, worker));
+    return claimed.length;
   }
 
-  private async deliver(delivery: ClaimedDelivery): Promise<void> {
-    const envelope = toEnvelope(delivery.event);
-    const subscriber = this.subscribers.byName(delivery.subscriber);
+  /**
+   * Sends one batch and settles it: events the subscriber stored (applied, duplicate, ignored) are
+   * DELIVERED; events it rejected, did not get to, or that a failed call left unanswered are
+   * retried with backoff, or parked as DEAD after RELAY_MAX_ATTEMPTS.
+   */
+  private async deliver({ subscriber: name, deliveries }: Batch): Promise<void> {
+    const receipts = new Map<string | null, EventBatchReceiptDto>();
+    let unanswered = 'no receipt: the subscriber stopped before this event';
+    // the subscriber answered but stopped at an event (it failed on it: that attempt counts); the
+    // events after it were not tried, so their attempt is given back: no event goes DEAD for a neighbour
+    let answered = false;
+    let stoppedAt: string | undefined;
     try {
-      if (!subscriber) throw new Error(`subscriber ${delivery.subscriber} is not configured (EVENT_SUBSCRIBERS)`);
-      await withRequestId(`event-${envelope.id}`, () => subscriber.client.post('/internal/events', envelope));
-      await this.outbox.markDelivered(delivery);
-      this.deliveries.inc({ subscriber: delivery.subscriber, outcome: 'delivered' });
+      const subscriber = this.subscribers.byName(name);
+      if (!subscriber) throw new Error(`subscriber ${name} is not configured (EVENT_SUBSCRIBERS)`);
+      const events = deliveries.map((d) => toEnvelope(d.event));
+      const answer = await withRequestId(`events-batch-${events[0].id}`, () =>
+        subscriber.client.post<EventBatchReceiptsDto>('/internal/events/batch', { events }),
+      );
+      for (const receipt of answer?.receipts ?? []) receipts.set(receipt.eventId, receipt);
+      answered = true;
     } catch (error) {
-      const reason = describeFailure(error);
-      const dead = delivery.attempts >= this.config.RELAY_MAX_ATTEMPTS;
-      await this.outbox.markFailed(delivery, reason, dead ? null : this.retryAt(delivery.attempts));
-      this.deliveries.inc({ subscriber: delivery.subscriber, outcome: dead ? 'dead' : 'failed' });
-      const message = `${envelope.type} ${envelope.id} to ${delivery.subscriber}, attempt ${delivery.attempts}: ${reason}`;
-      if (dead) this.logger.error(`parked as DEAD: ${message}`);
-      else this.logger.warn(`delivery failed, will retry: ${message}`);
+      unanswered = describeFailure(error);
+    }
+
+    const delivered: ClaimedDelivery[] = [];
+    const failed: (DeliveryFailure & { delivery: ClaimedDelivery })[] = [];
+    for (const delivery of deliveries) {
+      const receipt = receipts.get(delivery.eventId);
+      if (receipt && DELIVERED_OUTCOMES.has(receipt.outcome)) {
+        delivered.push(delivery);
+        continue;
+      }
+      if (answered && !receipt) stoppedAt ??= delivery.eventId;
+      const untried = answered && !receipt && stoppedAt !== delivery.eventId;
+      const dead = !untried && delivery.attempts >= this.config.RELAY_MAX_ATTEMPTS;
+      failed.push({
+        delivery,
+        eventId: delivery.eventId,
+        subscriber: name,
+        error: receipt ? describeReceipt(receipt) : unanswered,
+        retryAt: dead ? null : this.retryAt(untried ? 1 : delivery.attempts),
+        attemptCounted: !untried,
+      });
+    }
+    await this.outbox.markDelivered(delivered);
+    await this.outbox.markFailed(failed);
+
+    if (delivered.length) this.deliveries.inc({ subscriber: name, outcome: 'delivered' }, delivered.length);
+    for (const { delivery, error, retryAt } of failed) {
+      this.deliveries.inc({ subscriber: name, outcome: retryAt ? 'failed' : 'dead' });
+      const message = `${delivery.event.type} ${delivery.eventId} to ${name}, attempt ${delivery.attempts}: ${error}`;
+      if (retryAt) this.logger.warn(`delivery failed, will retry: ${message}`);
+      else this.logger.error(`parked as DEAD: ${message}`);
     }
   }
 
@@ -115,6 +174,28 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const ceiling = Math.min(cap, base * 2 ** Math.min(attempts - 1, 30));
     return new Date(Date.now() + base + Math.random() * Math.max(0, ceiling - base));
   }
+}
+
+/** The claimed deliveries by subscriber (in claim order, which is outbox order), in chunks of at most `size`. */
+function toBatches(claimed: readonly ClaimedDelivery[], size: number): Batch[] {
+  const bySubscriber = new Map<string, ClaimedDelivery[]>();
+  for (const delivery of claimed) {
+    const list = bySubscriber.get(delivery.subscriber);
+    if (list) list.push(delivery);
+    else bySubscriber.set(delivery.subscriber, [delivery]);
+  }
+  return [...bySubscriber].flatMap(([subscriber, deliveries]) =>
+    Array.from({ length: Math.ceil(deliveries.length / size) }, (_, i) => ({
+      subscriber,
+      deliveries: deliveries.slice(i * size, (i + 1) * size),
+    })),
+  );
+}
+
+/** A refusal in a batch reads like the single endpoint's answer would have. */
+function describeReceipt(receipt: EventBatchReceiptDto): string {
+  if (receipt.outcome !== 'rejected') return `unexpected outcome ${String(receipt.outcome)}`;
+  return `HTTP ${receipt.status} ${receipt.code ?? ''}: ${receipt.detail ?? ''}`;
 }
 
 function describeFailure(error: unknown): string {

@@ -2,12 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { DeliveryStatus } from '../generated/prisma/enums.js';
 import { OutboxDelivery, OutboxEvent, PrismaClient } from '../generated/prisma/client.js';
 
-/** A delivery the relay has leased, with the event it carries. */
-export interface ClaimedDelivery {
+/** One delivery row: an event to one subscriber. */
+export interface DeliveryKey {
   eventId: string;
   subscriber: string;
+}
+
+/** A delivery the relay has leased, with the event it carries. */
+export interface ClaimedDelivery extends DeliveryKey {
   attempts: number;
   event: OutboxEvent;
+}
+
+/** A failed attempt to settle: the error to keep, and when to try again (null: park it as DEAD). */
+export interface DeliveryFailure extends DeliveryKey {
+  error: string;
+  retryAt: Date | null;
+  /** false: the subscriber never tried this event, so the attempt counted when it was claimed is given back */
+  attemptCounted: boolean;
 }
 
 export type OutboxEventWithDeliveries = OutboxEvent & { deliveries: OutboxDelivery[] };
@@ -69,21 +81,39 @@ export class OutboxRepository {
       .sort((a, b) => Number(a.event.position - b.event.position));
   }
 
-  async markDelivered(delivery: ClaimedDelivery): Promise<void> {
-    await this.prisma.outboxDelivery.updateMany({
-      where: { eventId: delivery.eventId, subscriber: delivery.subscriber, status: DeliveryStatus.PENDING },
-      data: { status: DeliveryStatus.DELIVERED, deliveredAt: new Date(), lastError: null },
-    });
+  /** Marks deliveries DELIVERED, in one statement (rows no longer PENDING are left alone). */
+  async markDelivered(deliveries: readonly DeliveryKey[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.prisma.$executeRaw`
+      UPDATE outbox_deliveries d
+      SET status = 'DELIVERED', delivered_at = now(), last_error = NULL, updated_at = now()
+      FROM unnest(${deliveries.map((k) => k.eventId)}::uuid[], ${deliveries.map((k) => k.subscriber)}::varchar[])
+        AS k(event_id, subscriber)
+      WHERE d.event_id = k.event_id AND d.subscriber = k.subscriber AND d.status = 'PENDING'`;
   }
 
-  /** Schedules the next attempt, or parks the delivery as DEAD when `retryAt` is null. */
-  async markFailed(delivery: ClaimedDelivery, error: string, retryAt: Date | null): Promise<void> {
-    await this.prisma.outboxDelivery.updateMany({
-      where: { eventId: delivery.eventId, subscriber: delivery.subscriber, status: DeliveryStatus.PENDING },
-      data: retryAt
-        ? { nextAttemptAt: retryAt, lastError: error.slice(0, 500) }
-        : { status: DeliveryStatus.DEAD, lastError: error.slice(0, 500) },
-    });
+  /**
+   * Records failed attempts, in one statement: each delivery keeps its error and is due again at
+   * its `retryAt`, or is parked as DEAD when `retryAt` is null.
+   */
+  async markFailed(failures: readonly DeliveryFailure[]): Promise<void> {
+    if (failures.length === 0) return;
+    await this.prisma.$executeRaw`
+      UPDATE outbox_deliveries d
+      SET status = CASE WHEN f.dead THEN 'DEAD'::"DeliveryStatus" ELSE d.status END,
+          next_attempt_at = CASE WHEN f.dead THEN d.next_attempt_at ELSE f.retry_at END,
+          last_error = f.error,
+          attempts = CASE WHEN f.counted THEN d.attempts ELSE greatest(d.attempts - 1, 0) END,
+          updated_at = now()
+      FROM unnest(
+        ${failures.map((f) => f.eventId)}::uuid[],
+        ${failures.map((f) => f.subscriber)}::varchar[],
+        ${failures.map((f) => f.error.slice(0, 500))}::varchar[],
+        ${failures.map((f) => (f.retryAt ?? new Date()).toISOString())}::timestamptz[],
+        ${failures.map((f) => f.retryAt === null)}::boolean[],
+        ${failures.map((f) => f.attemptCounted)}::boolean[]
+      ) AS f(event_id, subscriber, error, retry_at, dead, counted)
+      WHERE d.event_id = f.event_id AND d.subscriber = f.subscriber AND d.status = 'PENDING'`;
   }
 
   findEvent(id: string): Promise<OutboxEventWithDeliveries | null> {

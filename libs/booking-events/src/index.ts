@@ -3,7 +3,10 @@
  * from here, so a change to the contract is a change to one file that every side compiles against.
  */
 
-/** Every event on the wire: POST /internal/events on each subscriber. */
+/**
+ * Every event on the wire: an element of `events` in POST /internal/events/batch (or the body of
+ * POST /internal/events) on each subscriber.
+ */
 export interface EventEnvelope<P = unknown> {
   /** unique per event; consumers deduplicate by it */
   id: string;

@@ -1,4 +1,12 @@
-import { ApiProblem, EventEnvelopeDto, EventReceiptDto, ServiceOnly } from '@cowork/service-kit';
+import {
+  ApiProblem,
+  EventBatchDto,
+  EventBatchReceiptsDto,
+  EventEnvelopeDto,
+  EventReceiptDto,
+  receiveEventBatch,
+  ServiceOnly,
+} from '@cowork/service-kit';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EventConsumer } from './event-consumer.service.js';
@@ -31,5 +39,30 @@ export class InternalEventsController {
   )
   receive(@Body() envelope: EventEnvelopeDto): Promise<EventReceiptDto> {
     return this.consumer.receive(envelope);
+  }
+
+  @Post('events/batch')
+  @HttpCode(200)
+  @ServiceOnly()
+  @ApiOperation({
+    summary: 'Deliver a batch of booking events',
+    description:
+      'Handles each event of the list in the order given exactly as `POST /internal/events` would, each in its own ' +
+      'transaction with its event id, and answers one receipt per event, in order: `applied`, `duplicate`, ' +
+      '`ignored`, or `rejected` with the `status`, `code` and `detail` the single endpoint would have answered ' +
+      '(400 VALIDATION_FAILED, 422 UNSUPPORTED_EVENT_VERSION; nothing recorded for it). A malformed or refused ' +
+      'event does not hold back the others. Safe to retry, whole or in part: every event is deduplicated by its id, ' +
+      'so a redelivered event answers `duplicate` and changes nothing. An unexpected error (the database failing) ' +
+      'stops the batch: the receipts of the events before it are answered and the rest is not recorded, to be ' +
+      'delivered again; on the first event the error is answered as by the single endpoint (5xx).',
+  })
+  @ApiOkResponse({ type: EventBatchReceiptsDto })
+  @ApiProblem(
+    400,
+    'The body is not `{events: [...]}` with 1 to 200 events (VALIDATION_FAILED); a malformed event inside a valid ' +
+      'list is answered in its receipt instead',
+  )
+  receiveBatch(@Body() batch: EventBatchDto): Promise<EventBatchReceiptsDto> {
+    return receiveEventBatch(batch.events, (envelope) => this.consumer.receive(envelope));
   }
 }

@@ -34,6 +34,11 @@ export function authorizationSuite(h: NotificationServiceHarness): void {
         h.app.patch('/notifications/preferences', { token: tokenFor(as), body: { emailEnabled: true } }),
       'POST /internal/events': (as) =>
         h.app.post('/internal/events', { token: tokenFor(as), body: bookingEvent('booking.created') }),
+      'POST /internal/events/batch': (as) =>
+        h.app.post('/internal/events/batch', {
+          token: tokenFor(as),
+          body: { events: [bookingEvent('booking.created')] },
+        }),
       'GET /internal/outbox-mail': (as) => h.app.get('/internal/outbox-mail', { token: tokenFor(as) }),
     };
 
@@ -44,6 +49,7 @@ export function authorizationSuite(h: NotificationServiceHarness): void {
       'GET /notifications/preferences': { anonymous: 401, owner: 200, other: 200, admin: 200, service: 403 },
       'PATCH /notifications/preferences': { anonymous: 401, owner: 200, other: 200, admin: 200, service: 403 },
       'POST /internal/events': { anonymous: 401, owner: 403, other: 403, admin: 403, service: 200 },
+      'POST /internal/events/batch': { anonymous: 401, owner: 403, other: 403, admin: 403, service: 200 },
       // this app has a real SMTP server, so the development sink is off: 404 for the one caller allowed in
       'GET /internal/outbox-mail': { anonymous: 401, owner: 403, other: 403, admin: 404, service: 403 },
     };

@@ -52,6 +52,13 @@ const ROUTES: DocumentedRoute[] = [
     ok: 'EventReceiptDto',
   },
   {
+    method: 'post',
+    path: '/internal/events/batch',
+    responses: [200, 400, 401, 403, 413, 500],
+    auth: true,
+    ok: 'EventBatchReceiptsDto',
+  },
+  {
     method: 'get',
     path: '/internal/outbox-mail',
     responses: [200, 400, 401, 403, 404, 413, 500],

@@ -114,6 +114,14 @@ export class NotificationServiceHarness {
     return this.app.post('/internal/events', { token: token ?? (await this.serviceToken()), body: event });
   }
 
+  /** POST /internal/events/batch with `{events}` (a service token unless `token` says otherwise). */
+  async deliverBatch(events: unknown[], token?: string): Promise<TestResponse> {
+    return this.app.post('/internal/events/batch', {
+      token: token ?? (await this.serviceToken()),
+      body: { events },
+    });
+  }
+
   /** Delivers an event about `member` (expects 200 applied) and returns it. */
   async notify(member: Member, type = 'booking.confirmed', options: Parameters<typeof bookingEvent>[1] = {}) {
     const event = bookingEvent(type, { user: member.user, ...options });

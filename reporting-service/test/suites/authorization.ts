@@ -38,6 +38,13 @@ export function authorizationSuite(h: ReportingServiceHarness): void {
           body: h.event('booking.created', h.booking(ws, new Date(range.from))),
         });
       },
+      'POST /internal/events/batch': (token) => {
+        const ws = h.workspace();
+        return h.app.post('/internal/events/batch', {
+          token,
+          body: { events: [h.event('booking.created', h.booking(ws, new Date(range.from)))] },
+        });
+      },
       'GET /reports/summary': (token) => h.app.get('/reports/summary', { token, query: range }),
       'GET /reports/occupancy': (token) =>
         h.app.get('/reports/occupancy', { token, query: { ...range, workspaceId: randomUUID() } }),
@@ -54,6 +61,7 @@ export function authorizationSuite(h: ReportingServiceHarness): void {
     const adminOnly = (ok: number) => ({ anonymous: 401, member: 403, admin: ok, service: 403 });
     const expected: Record<string, Record<As, number>> = {
       'POST /internal/events': { anonymous: 401, member: 403, admin: 403, service: 200 },
+      'POST /internal/events/batch': { anonymous: 401, member: 403, admin: 403, service: 200 },
       'GET /reports/summary': adminOnly(200),
       'GET /reports/occupancy': adminOnly(200),
       'GET /reports/occupancy.svg': adminOnly(200),

@@ -13,6 +13,13 @@ const ROUTES: DocumentedRoute[] = [
   { method: 'get', path: '/health/ready', responses: [200, ...COMMON, 503], auth: false },
   { method: 'get', path: '/metrics', responses: [200, ...COMMON], auth: false },
   { method: 'post', path: '/internal/events', responses: [200, ...ADMIN, 422], auth: true, ok: 'EventReceiptDto' },
+  {
+    method: 'post',
+    path: '/internal/events/batch',
+    responses: [200, ...ADMIN],
+    auth: true,
+    ok: 'EventBatchReceiptsDto',
+  },
   { method: 'get', path: '/reports/summary', responses: [200, ...ADMIN], auth: true, ok: 'SummaryDto' },
   { method: 'get', path: '/reports/occupancy', responses: [200, ...ADMIN], auth: true, ok: 'OccupancyDto' },
   { method: 'get', path: '/reports/occupancy.svg', responses: [200, ...ADMIN], auth: true },

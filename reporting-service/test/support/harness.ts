@@ -178,6 +178,11 @@ export class ReportingServiceHarness {
     return this.app.post('/internal/events', { token: await this.serviceToken(), body: event, ...req });
   }
 
+  /** POST /internal/events/batch with `{events}` and a service token. */
+  async deliverBatch(events: unknown[], req: TestRequest = {}): Promise<TestResponse> {
+    return this.app.post('/internal/events/batch', { token: await this.serviceToken(), body: { events }, ...req });
+  }
+
   /**
    * The booking changes (`changes`), then its event is delivered and must be applied.
    * Returns the event, for redelivery.

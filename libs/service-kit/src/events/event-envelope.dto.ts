@@ -4,8 +4,9 @@ import { DomainError } from '../errors/domain-error.js';
 import { InstantProperty, UuidProperty } from '../validation/decorators.js';
 
 /**
- * The envelope every producer's relay POSTs to a subscriber's `POST /internal/events`
- * (the contract's type lives in @cowork/booking-events; this is its validation and docs).
+ * The envelope a producer's relay POSTs to a subscriber: alone to `POST /internal/events`, or a
+ * list of them to `POST /internal/events/batch` (the contract's type lives in
+ * @cowork/booking-events; this is its validation and docs).
  */
 export class EventEnvelopeDto {
   @UuidProperty({ description: 'Unique per event; consumers deduplicate by it' })

@@ -1,0 +1,118 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DependencyUnavailableError } from '../errors/domain-error.js';
+import { EventEnvelopeDto, EventReceiptDto, UnsupportedEventVersionError } from './event-envelope.dto.js';
+import { receiveEventBatch } from './receive-event-batch.js';
+
+function envelope(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    type: 'booking.confirmed',
+    version: 1,
+    occurredAt: '2026-11-25T10:15:00.000Z',
+    source: 'booking-service',
+    aggregateId: randomUUID(),
+    sequence: 7,
+    payload: { booking: { id: 'b' } },
+    ...overrides,
+  };
+}
+
+/** A consumer that applies each event it is given and remembers the order; `fail` decides otherwise. */
+function consumer(fail: (e: EventEnvelopeDto) => Error | undefined = () => undefined) {
+  const seen: string[] = [];
+  const receive = async (e: EventEnvelopeDto): Promise<EventReceiptDto> => {
+    seen.push(e.id);
+    const error = fail(e);
+    if (error) throw error;
+    return { eventId: e.id, outcome: e.type === 'booking.created' ? 'ignored' : 'applied' };
+  };
+  return { seen, receive };
+}
+
+describe('receiveEventBatch', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['log', 'error', 'warn']));
+
+  it('hands every event to the consumer as a validated envelope, in order, and answers its receipts in order', async () => {
+    const events = [envelope(), envelope({ type: 'booking.created' }), envelope()];
+    const { seen, receive } = consumer();
+
+    const { receipts } = await receiveEventBatch(events, async (e) => {
+      expect(e).toBeInstanceOf(EventEnvelopeDto);
+      return receive(e);
+    });
+
+    expect(seen).toEqual(events.map((e) => e.id));
+    expect(receipts).toEqual([
+      { eventId: events[0]!.id, outcome: 'applied' },
+      { eventId: events[1]!.id, outcome: 'ignored' },
+      { eventId: events[2]!.id, outcome: 'applied' },
+    ]);
+  });
+
+  it('rejects a malformed envelope in its receipt, naming the field, without handing it to the consumer', async () => {
+    const bad = envelope({ version: 'one', priority: 'high' });
+    const events = [envelope(), bad, 42, envelope()];
+    const { seen, receive } = consumer();
+
+    const { receipts } = await receiveEventBatch(events, receive);
+
+    expect(seen).toEqual([events[0], events[3]].map((e) => (e as { id: string }).id));
+    expect(receipts.map((r) => r.outcome)).toEqual(['applied', 'rejected', 'rejected', 'applied']);
+    expect(receipts[1]).toEqual({
+      eventId: bad.id,
+      outcome: 'rejected',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      detail: expect.stringMatching(/version.*priority|priority.*version/s),
+    });
+    expect(receipts[2]).toMatchObject({ eventId: null, outcome: 'rejected', status: 400, code: 'VALIDATION_FAILED' });
+  });
+
+  it("rejects what the consumer refuses (a domain error) in that event's receipt and goes on", async () => {
+    const events = [envelope(), envelope({ version: 2 }), envelope()];
+    const { seen, receive } = consumer((e) =>
+      e.version === 2 ? new UnsupportedEventVersionError(e.type, e.version, 1) : undefined,
+    );
+
+    const { receipts } = await receiveEventBatch(events, receive);
+
+    expect(seen).toHaveLength(3);
+    expect(receipts).toEqual([
+      { eventId: events[0]!.id, outcome: 'applied' },
+      {
+        eventId: events[1]!.id,
+        outcome: 'rejected',
+        status: 422,
+        code: 'UNSUPPORTED_EVENT_VERSION',
+        detail: 'booking.confirmed version 2 is not supported (this consumer reads version 1)',
+      },
+      { eventId: events[2]!.id, outcome: 'applied' },
+    ]);
+  });
+
+  it('stops at an unexpected error and answers the receipts before it; the rest is never looked at', async () => {
+    const events = [envelope(), envelope(), envelope(), envelope()];
+    const { seen, receive } = consumer((e) => (e.id === events[2]!.id ? new Error('connection reset') : undefined));
+
+    const { receipts } = await receiveEventBatch(events, receive);
+
+    expect(receipts.map((r) => r.eventId)).toEqual([events[0]!.id, events[1]!.id]);
+    expect(seen).toEqual(events.slice(0, 3).map((e) => e.id));
+  });
+
+  it('treats a domain error of 500 or more (a dependency down) as unexpected, not as a refusal', async () => {
+    const events = [envelope(), envelope()];
+    const { receive } = consumer((e) => (e.id === events[1]!.id ? new DependencyUnavailableError('db') : undefined));
+
+    const { receipts } = await receiveEventBatch(events, receive);
+
+    expect(receipts).toEqual([{ eventId: events[0]!.id, outcome: 'applied' }]);
+  });
+
+  it('lets an unexpected error on the first event propagate, as the single endpoint would', async () => {
+    const { receive } = consumer(() => new Error('database is down'));
+    await expect(receiveEventBatch([envelope(), envelope()], receive)).rejects.toThrow('database is down');
+  });
+});
