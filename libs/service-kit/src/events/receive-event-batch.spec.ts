@@ -115,4 +115,52 @@ describe('receiveEventBatch', () => {
     const { receive } = consumer(() => new Error('database is down'));
     await expect(receiveEventBatch([envelope(), envelope()], receive)).rejects.toThrow('database is down');
   });
+
+  describe('with a set-based receiveAll', () => {
+    it('hands every valid envelope over in one call, in order, and answers its receipts beside the malformed ones', async () => {
+      const events = [envelope(), { id: 'x', version: 'one' }, envelope()];
+      const calls: string[][] = [];
+      const { seen, receive } = consumer();
+
+      const { receipts } = await receiveEventBatch(events, receive, async (all) => {
+        calls.push(all.map((e) => e.id));
+        return all.map((e) => ({ eventId: e.id, outcome: 'applied' as const }));
+      });
+
+      expect(calls).toEqual([[events[0]!.id, events[2]!.id]]);
+      expect(seen).toEqual([]);
+      expect(receipts.map((r) => [r.eventId, r.outcome])).toEqual([
+        [events[0]!.id, 'applied'],
+        ['x', 'rejected'],
+        [events[2]!.id, 'applied'],
+      ]);
+    });
+
+    it('takes the events one by one when the whole batch fails, so only the event at fault is held back', async () => {
+      const poison = envelope();
+      const events = [envelope(), poison, envelope()];
+      const { seen, receive } = consumer((e) => (e.id === poison.id ? new Error('database says no') : undefined));
+
+      const { receipts } = await receiveEventBatch(events, receive, async () => {
+        throw new Error('database says no');
+      });
+
+      expect(seen).toEqual([events[0]!.id, poison.id]);
+      expect(receipts).toEqual([{ eventId: events[0]!.id, outcome: 'applied' }]);
+    });
+
+    it('uses the one-by-one path for a single event', async () => {
+      const events = [envelope()];
+      const { seen, receive } = consumer();
+      let together = 0;
+
+      await receiveEventBatch(events, receive, async (all) => {
+        together++;
+        return all.map((e) => ({ eventId: e.id, outcome: 'applied' as const }));
+      });
+
+      expect(together).toBe(0);
+      expect(seen).toEqual([events[0]!.id]);
+    });
+  });
 });

@@ -9,6 +9,13 @@ import { EventEnvelopeDto, EventReceiptDto } from './event-envelope.dto.js';
 /** A consumer's handling of one event, as `POST /internal/events` runs it. */
 export type EventReceiver = (envelope: EventEnvelopeDto) => Promise<EventReceiptDto>;
 
+/**
+ * A consumer's handling of many valid envelopes at once, set-based, in one transaction: one
+ * receipt per envelope, in order (refusals it finds before writing anything are `rejected`
+ * receipts). It either commits every receipt it answers or throws.
+ */
+export type EventBatchReceiver = (envelopes: EventEnvelopeDto[]) => Promise<EventBatchReceiptDto[]>;
+
 const logger = new Logger('EventBatch');
 
 /**
@@ -19,24 +26,26 @@ const logger = new Logger('EventBatch');
  * and the next event goes on. An unexpected error (the database, a bug) stops the batch: the
  * receipts so far are answered and the producer delivers the rest again; on the first event there
  * is nothing to answer, so the error propagates (5xx, as from the single endpoint).
+ *
+ * With `receiveAll`, a batch of several events is first handed over whole (one transaction for
+ * all, the consumer's fast path); only if that fails is it taken one event at a time as above.
  */
 export async function receiveEventBatch(
   events: readonly unknown[],
   receive: EventReceiver,
+  receiveAll?: EventBatchReceiver,
 ): Promise<EventBatchReceiptsDto> {
+  if (receiveAll && events.length > 1) {
+    const together = await receiveTogether(events, receiveAll);
+    if (together) return together;
+  }
   const receipts: EventBatchReceiptDto[] = [];
   for (const [index, event] of events.entries()) {
     try {
       receipts.push(await receive(await toEnvelope(event)));
     } catch (error) {
       if (error instanceof DomainError && error.status < 500) {
-        receipts.push({
-          eventId: idOf(event),
-          outcome: 'rejected',
-          status: error.status,
-          code: error.code,
-          detail: error.message,
-        });
+        receipts.push(rejection(event, error));
         continue;
       }
       if (index === 0) throw error;
@@ -48,6 +57,46 @@ export async function receiveEventBatch(
     }
   }
   return { receipts };
+}
+
+/**
+ * The fast path: the valid envelopes handed to `receiveAll` in one go (one transaction instead of
+ * one per event), the malformed ones rejected beside them. undefined when `receiveAll` failed
+ * with anything but a refusal: the caller then takes the events one by one, which isolates the
+ * event at fault (a refusal of the whole batch, a DomainError below 500, is answered for each).
+ */
+async function receiveTogether(
+  events: readonly unknown[],
+  receiveAll: EventBatchReceiver,
+): Promise<EventBatchReceiptsDto | undefined> {
+  const receipts: (EventBatchReceiptDto | undefined)[] = [];
+  const valid: EventEnvelopeDto[] = [];
+  const positions: number[] = [];
+  for (const [index, event] of events.entries()) {
+    try {
+      valid.push(await toEnvelope(event));
+      positions.push(index);
+      receipts.push(undefined);
+    } catch (error) {
+      receipts.push(rejection(event, error as DomainError));
+    }
+  }
+  if (valid.length > 0) {
+    let answered: EventBatchReceiptDto[];
+    try {
+      answered = await receiveAll(valid);
+    } catch (error) {
+      logger.warn({ msg: `batch of ${valid.length} events failed as a whole; taking them one by one`, err: error });
+      return undefined;
+    }
+    if (answered.length !== valid.length) throw new Error('receiveAll answered a different number of receipts');
+    answered.forEach((receipt, i) => (receipts[positions[i]!] = receipt));
+  }
+  return { receipts: receipts as EventBatchReceiptDto[] };
+}
+
+function rejection(event: unknown, error: DomainError): EventBatchReceiptDto {
+  return { eventId: idOf(event), outcome: 'rejected', status: error.status, code: error.code, detail: error.message };
 }
 
 /** What the global ValidationPipe does for the single endpoint, for one element of the batch. */
