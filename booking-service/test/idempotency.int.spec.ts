@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { BookingHarness, expectProblem, slot } from './support/booking-app.js';
+import { BookingsRepository } from '../src/bookings/bookings.repository.js';
+import { BookingHarness, everyDay, expectProblem, range, slot } from './support/booking-app.js';
 
 /**
  * Idempotency-Key on POST /bookings: the same key and body give back the first booking (201,
@@ -42,6 +43,22 @@ describe('Idempotency-Key on create (integration)', () => {
     });
     expectProblem(res, 400, 'IDEMPOTENCY_KEY_REQUIRED');
     expect(await rows(ws.id)).toHaveLength(0);
+  });
+
+  it('finds a booking by its key exactly as Prisma reads the row (the raw lookup every create makes first)', async () => {
+    const repository = h.app.app.get(BookingsRepository);
+    for (const [key, openingHours] of [
+      ['lookup-key', null],
+      ['lookup-key-hours', everyDay('00:00', '23:59')],
+    ] as const) {
+      const ws = h.workspace({ openingHours: openingHours as ReturnType<typeof everyDay> | null });
+      const booked = await h.booked(member.token, { workspaceId: ws.id, ...range('2031-03-04T10:00:00Z', 60) }, key);
+
+      const found = await repository.findByIdempotencyKey(member.user.id, key);
+
+      expect(found).toStrictEqual(await h.prisma.booking.findUnique({ where: { id: booked.id } }));
+    }
+    expect(await repository.findByIdempotencyKey(member.user.id, 'no-such-key')).toBeNull();
   });
 
   it('replays the same key and body: 201, the same booking, idempotent-replayed: true, one row, one charge', async () => {

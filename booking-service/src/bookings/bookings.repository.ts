@@ -61,6 +61,19 @@ export type BookingChange = Partial<
   >
 >;
 
+/** Every column of bookings under the field names of Prisma's Booking, for raw SELECTs. */
+const BOOKING_COLUMNS = Prisma.raw(
+  `id::text AS id, user_id::text AS "userId", workspace_id::text AS "workspaceId", start_time AS "startTime",
+   end_time AS "endTime", attendees, status::text AS status, price_cents AS "priceCents", currency,
+   created_by::text AS "createdBy", idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
+   user_email AS "userEmail", user_full_name AS "userFullName", workspace_name AS "workspaceName",
+   workspace_timezone AS "workspaceTimezone", workspace_opening_hours AS "workspaceOpeningHours",
+   payment_method AS "paymentMethod", hold_expires_at AS "holdExpiresAt", paid_cents AS "paidCents",
+   refund_due_cents AS "refundDueCents", decline_code AS "declineCode", payment_unresolved AS "paymentUnresolved",
+   version, confirmed_at AS "confirmedAt", cancelled_at AS "cancelledAt", created_at AS "createdAt",
+   updated_at AS "updatedAt"`,
+);
+
 /** Column and SQL type of every field a transition may set. */
 const CHANGE_COLUMNS: Record<keyof BookingChange, [column: string, type: string]> = {
   status: ['status', '"BookingStatus"'],
@@ -101,8 +114,12 @@ export class BookingsRepository {
     return this.prisma.booking.findUnique({ where: { id } });
   }
 
-  findByIdempotencyKey(createdBy: string, idempotencyKey: string): Promise<Booking | null> {
-    return this.prisma.booking.findUnique({ where: { createdBy_idempotencyKey: { createdBy, idempotencyKey } } });
+  /** Raw SQL: every create asks it first, and Prisma's query layer costs more than the lookup. */
+  async findByIdempotencyKey(createdBy: string, idempotencyKey: string): Promise<Booking | null> {
+    const [row] = await this.prisma.$queryRaw<Booking[]>`
+      SELECT ${BOOKING_COLUMNS} FROM bookings
+      WHERE created_by = ${createdBy}::uuid AND idempotency_key = ${idempotencyKey}`;
+    return row ?? null;
   }
 
   /**

@@ -11,8 +11,10 @@ export interface DeliveryKey {
 /** A delivery the relay has leased, with the event it carries. */
 export interface ClaimedDelivery extends DeliveryKey {
   attempts: number;
-  event: OutboxEvent;
+  event: Pick<OutboxEvent, 'id' | 'type' | 'aggregateId' | 'schemaVersion' | 'payload' | 'occurredAt' | 'position'>;
 }
+
+type ClaimedRow = DeliveryKey & { attempts: number } & Omit<ClaimedDelivery['event'], 'id'>;
 
 /** A failed attempt to settle: the error to keep, and when to try again (null: park it as DEAD). */
 export interface DeliveryFailure extends DeliveryKey {
@@ -34,7 +36,7 @@ export class OutboxRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /**
-   * Leases up to `limit` due deliveries in one statement. A row is due when it is PENDING, its
+   * Leases up to `limit` due deliveries in one statement, which also reads their events. A row is due when it is PENDING, its
    * time has come, and every earlier event of the same booking has been delivered to the same
    * subscriber (per-booking order). `FOR UPDATE SKIP LOCKED` lets concurrent relays take
    * disjoint rows; the lease (next_attempt_at pushed out) keeps a row from being taken again
@@ -42,12 +44,8 @@ export class OutboxRepository {
    * an event that crashes its relay still ends DEAD.
    */
   async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const claimed = await this.prisma.$queryRaw<{ event_id: string; subscriber: string; attempts: number }[]>`
-      UPDATE outbox_deliveries d
-      SET attempts = d.attempts + 1,
-          next_attempt_at = now() + ${leaseMs} * interval '1 millisecond',
-          updated_at = now()
-      FROM (
+    const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
+      WITH due AS (
         SELECT c.event_id, c.subscriber
         FROM outbox_deliveries c
         WHERE c.status = 'PENDING'
@@ -62,23 +60,27 @@ export class OutboxRepository {
         ORDER BY c.next_attempt_at, c.position
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
-      ) due
-      WHERE d.event_id = due.event_id AND d.subscriber = due.subscriber
-      RETURNING d.event_id, d.subscriber, d.attempts`;
-    if (claimed.length === 0) return [];
-    const events = await this.prisma.outboxEvent.findMany({
-      where: { id: { in: [...new Set(claimed.map((c) => c.event_id))] } },
-    });
-    const byId = new Map(events.map((e) => [e.id, e]));
-    return claimed
-      .filter((c) => byId.has(c.event_id))
-      .map((c) => ({
-        eventId: c.event_id,
-        subscriber: c.subscriber,
-        attempts: c.attempts,
-        event: byId.get(c.event_id)!,
-      }))
-      .sort((a, b) => Number(a.event.position - b.event.position));
+      ),
+      claimed AS (
+        UPDATE outbox_deliveries d
+        SET attempts = d.attempts + 1,
+            next_attempt_at = now() + ${leaseMs} * interval '1 millisecond',
+            updated_at = now()
+        FROM due
+        WHERE d.event_id = due.event_id AND d.subscriber = due.subscriber
+        RETURNING d.event_id, d.subscriber, d.attempts
+      )
+      SELECT claimed.event_id::text AS "eventId", claimed.subscriber, claimed.attempts,
+             e.type, e.aggregate_id::text AS "aggregateId", e.schema_version AS "schemaVersion",
+             e.payload, e.occurred_at AS "occurredAt", e.position
+      FROM claimed JOIN outbox_events e ON e.id = claimed.event_id
+      ORDER BY e.position`;
+    return rows.map(({ eventId, subscriber, attempts, ...event }) => ({
+      eventId,
+      subscriber,
+      attempts,
+      event: { id: eventId, ...event },
+    }));
   }
 
   /** Marks deliveries DELIVERED, in one statement (rows no longer PENDING are left alone). */
