@@ -64,11 +64,24 @@ export function openingHoursOn(
  * point touches the amount.
  */
 export function formatMoney(minorUnits: number, currency: string): string {
-  const format = new Intl.NumberFormat(LOCALE, { style: 'currency', currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  const { format, digits } = moneyFormat(currency);
   const padded = String(Math.abs(minorUnits)).padStart(digits + 1, '0');
   const decimal = digits === 0 ? padded : `${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
   return format.format(`${minorUnits < 0 ? '-' : ''}${decimal}` as Intl.StringNumericLiteral);
+}
+
+/** One formatter per currency (building an Intl.NumberFormat costs more than using it; ISO 4217 keeps this small). */
+const MONEY_FORMATS = new Map<string, { format: Intl.NumberFormat; digits: number }>();
+
+function moneyFormat(currency: string): { format: Intl.NumberFormat; digits: number } {
+  let entry = MONEY_FORMATS.get(currency);
+  if (!entry) {
+    const format = new Intl.NumberFormat(LOCALE, { style: 'currency', currency });
+    entry = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
+    // an unknown code throws above and is never kept
+    if (MONEY_FORMATS.size < 500) MONEY_FORMATS.set(currency, entry);
+  }
+  return entry;
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
