@@ -37,7 +37,7 @@ describe('notification-service API (integration)', () => {
   });
 
   consumerSuite(h);
-  eventBatchSuite(h);
+  eventBatchSuite(h, () => smtp);
   emailSuite(h, () => smtp);
   httpSuite(h);
   authorizationSuite(h);

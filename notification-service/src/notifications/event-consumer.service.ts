@@ -1,11 +1,17 @@
 import { BOOKING_EVENT_SCHEMA_VERSION, isBookingEventType } from '@cowork/booking-events';
 import type { BookingEventType } from '@cowork/booking-events';
-import { EventEnvelopeDto, EventReceiptDto, UnsupportedEventVersionError } from '@cowork/service-kit';
+import {
+  DomainError,
+  EventBatchReceiptDto,
+  EventEnvelopeDto,
+  EventReceiptDto,
+  UnsupportedEventVersionError,
+} from '@cowork/service-kit';
 import { Injectable, Logger } from '@nestjs/common';
 import { NotificationType } from '../generated/prisma/enums.js';
 import { renderNotification } from '../templates/index.js';
 import { notifyingPayload } from './dto/event-payload.dto.js';
-import { NotificationsRepository } from './notifications.repository.js';
+import { NotificationDraft, NotificationsRepository } from './notifications.repository.js';
 
 /** The booking events that notify the booking's user, and what kind of notification each makes. */
 export const NOTIFYING_EVENTS: Partial<Record<BookingEventType, NotificationType>> = {
@@ -18,9 +24,10 @@ export const NOTIFYING_EVENTS: Partial<Record<BookingEventType, NotificationType
 };
 
 /**
- * Consumes one delivered event. Everything that can refuse it (version, payload) is checked
- * before anything is written, so a refusal records nothing and the relay's retry is judged
- * afresh; what is written is written in one transaction that starts by recording the event id.
+ * Consumes delivered events, one (`receive`) or a batch at once (`receiveAll`). Everything that
+ * can refuse an event (version, payload) is checked before anything is written, so a refusal
+ * records nothing and the relay's retry is judged afresh; what is written is written in one
+ * transaction that starts by recording the event id(s).
  */
 @Injectable()
 export class EventConsumer {
@@ -29,25 +36,76 @@ export class EventConsumer {
   constructor(private readonly notifications: NotificationsRepository) {}
 
   async receive(envelope: EventEnvelopeDto): Promise<EventReceiptDto> {
+    const draft = this.draftOf(envelope);
+    if (!draft) {
+      // booking.created, booking.deleted and types added after this build: kept, so a redelivery is a duplicate
+      const first = await this.notifications.recordIgnored(envelope);
+      return { eventId: envelope.id, outcome: first ? 'ignored' : 'duplicate' };
+    }
+    const outcome = await this.notifications.applyEvent(envelope, draft);
+    if (outcome === 'duplicate') this.logDuplicate(envelope);
+    return { eventId: envelope.id, outcome };
+  }
+
+  /**
+   * The batch fast path (the kit's `receiveAll`): every envelope checked exactly as `receive`
+   * checks it, a refusal (400, 422) answered as its `rejected` receipt with nothing written, and
+   * all the others applied together in one statement (NotificationsRepository.applyEvents), which
+   * leaves the same rows as delivering them one by one. One receipt per envelope, in order; throws
+   * (nothing committed) when the database fails, and the kit then takes the events one by one.
+   */
+  async receiveAll(envelopes: EventEnvelopeDto[]): Promise<EventBatchReceiptDto[]> {
+    const receipts: EventBatchReceiptDto[] = new Array(envelopes.length);
+    const accepted: { index: number; envelope: EventEnvelopeDto; draft: NotificationDraft | undefined }[] = [];
+    for (const [index, envelope] of envelopes.entries()) {
+      try {
+        accepted.push({ index, envelope, draft: this.draftOf(envelope) });
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.status >= 500) throw error;
+        receipts[index] = {
+          eventId: envelope.id,
+          outcome: 'rejected',
+          status: error.status,
+          code: error.code,
+          detail: error.message,
+        };
+      }
+    }
+    if (accepted.length > 0) {
+      const outcomes = await this.notifications.applyEvents(
+        accepted.map(({ envelope, draft }) => ({ event: envelope, draft })),
+      );
+      for (const [i, { index, envelope, draft }] of accepted.entries()) {
+        receipts[index] = { eventId: envelope.id, outcome: outcomes[i]! };
+        if (draft && outcomes[i] === 'duplicate') this.logDuplicate(envelope);
+      }
+    }
+    return receipts;
+  }
+
+  /**
+   * What the event turns into: undefined for a type this service does not act on (recorded and
+   * ignored), else the notification, rendered. Throws the refusals: 422 for a known type in a
+   * version this build cannot read, 400 for a payload lacking what the notification needs.
+   */
+  private draftOf(envelope: EventEnvelopeDto): NotificationDraft | undefined {
     const known = isBookingEventType(envelope.type);
     if (known && envelope.version !== BOOKING_EVENT_SCHEMA_VERSION) {
       throw new UnsupportedEventVersionError(envelope.type, envelope.version, BOOKING_EVENT_SCHEMA_VERSION);
     }
     const type = known ? NOTIFYING_EVENTS[envelope.type as BookingEventType] : undefined;
-    if (!type) {
-      // booking.created, booking.deleted and types added after this build: kept, so a redelivery is a duplicate
-      const first = await this.notifications.recordIgnored(envelope);
-      return { eventId: envelope.id, outcome: first ? 'ignored' : 'duplicate' };
-    }
+    if (!type) return undefined;
     const payload = notifyingPayload(type, envelope.payload, envelope.aggregateId);
-    const outcome = await this.notifications.applyEvent(envelope, {
+    return {
       userId: payload.booking.userId,
       bookingId: payload.booking.id,
       type,
       recipient: payload.user.email,
       content: renderNotification(type, payload),
-    });
-    if (outcome === 'duplicate') this.logger.log(`event ${envelope.id} (${envelope.type}) delivered again; unchanged`);
-    return { eventId: envelope.id, outcome };
+    };
+  }
+
+  private logDuplicate(envelope: EventEnvelopeDto): void {
+    this.logger.log(`event ${envelope.id} (${envelope.type}) delivered again; unchanged`);
   }
 }

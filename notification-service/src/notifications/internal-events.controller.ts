@@ -47,14 +47,17 @@ export class InternalEventsController {
   @ApiOperation({
     summary: 'Deliver a batch of booking events',
     description:
-      'Handles each event of the list in the order given exactly as `POST /internal/events` would, each in its own ' +
-      'transaction with its event id, and answers one receipt per event, in order: `applied`, `duplicate`, ' +
-      '`ignored`, or `rejected` with the `status`, `code` and `detail` the single endpoint would have answered ' +
-      '(400 VALIDATION_FAILED, 422 UNSUPPORTED_EVENT_VERSION; nothing recorded for it). A malformed or refused ' +
-      'event does not hold back the others. Safe to retry, whole or in part: every event is deduplicated by its id, ' +
-      'so a redelivered event answers `duplicate` and changes nothing. An unexpected error (the database failing) ' +
-      'stops the batch: the receipts of the events before it are answered and the rest is not recorded, to be ' +
-      'delivered again; on the first event the error is answered as by the single endpoint (5xx).',
+      'Checks each event of the list exactly as `POST /internal/events` would and applies all the accepted ones ' +
+      'together in one transaction (their event ids, notifications and emails), leaving the same rows as ' +
+      'delivering them one by one in the order given. Answers one receipt per event, in order: `applied`, ' +
+      '`duplicate`, `ignored`, or `rejected` with the `status`, `code` and `detail` the single endpoint would have ' +
+      'answered (400 VALIDATION_FAILED, 422 UNSUPPORTED_EVENT_VERSION; nothing recorded for it). A malformed or ' +
+      'refused event does not hold back the others. Safe to retry, whole or in part: every event is deduplicated ' +
+      'by its id, so a redelivered event answers `duplicate` and changes nothing. Should the transaction of the ' +
+      'whole batch fail, the events are taken one by one, each in its own transaction as by the single endpoint: ' +
+      'an unexpected error (the database failing) then stops the batch at that event, the receipts of the events ' +
+      'before it are answered and the rest is not recorded, to be delivered again; on the first event the error is ' +
+      'answered as by the single endpoint (5xx).',
   })
   @ApiOkResponse({ type: EventBatchReceiptsDto })
   @ApiProblem(
@@ -63,6 +66,10 @@ export class InternalEventsController {
       'list is answered in its receipt instead',
   )
   receiveBatch(@Body() batch: EventBatchDto): Promise<EventBatchReceiptsDto> {
-    return receiveEventBatch(batch.events, (envelope) => this.consumer.receive(envelope));
+    return receiveEventBatch(
+      batch.events,
+      (envelope) => this.consumer.receive(envelope),
+      (envelopes) => this.consumer.receiveAll(envelopes),
+    );
   }
 }

@@ -1,9 +1,13 @@
+import { jest } from '@jest/globals';
+import type { TestResponse } from '@cowork/service-kit/testing';
 import { randomUUID } from 'node:crypto';
-import { bookingEvent, without } from '../support/events.js';
-import { expectProblem, NotificationServiceHarness } from '../support/harness.js';
+import { NotificationsRepository } from '../../src/notifications/notifications.repository.js';
+import { bookingEvent, NOTIFYING, TestEvent, without } from '../support/events.js';
+import { expectProblem, Member, NotificationServiceHarness } from '../support/harness.js';
+import type { TestSmtpServer } from '../support/smtp-server.js';
 
 /** POST /internal/events/batch: every event handled as the single endpoint would, one receipt each. */
-export function eventBatchSuite(h: NotificationServiceHarness): void {
+export function eventBatchSuite(h: NotificationServiceHarness, smtp: () => TestSmtpServer): void {
   describe('consuming batches of booking events', () => {
     const recorded = (eventId: string) => h.count('processed_events', 'event_id = $1', [eventId]);
 
@@ -152,6 +156,352 @@ export function eventBatchSuite(h: NotificationServiceHarness): void {
       expectProblem(res, 400, 'VALIDATION_FAILED');
       const events = (body as { events?: unknown }).events;
       if (Array.isArray(events) && events[0]) expect(await recorded((events[0] as { id: string }).id)).toBe(0);
+    });
+
+    describe('in one transaction (the set-based fast path)', () => {
+      const repository = () => h.app.app.get(NotificationsRepository);
+      /** Watches which path the consumer takes: applyEvents (the batch) or applyEvent/recordIgnored (one by one). */
+      const watchPaths = () => {
+        const r = repository();
+        return {
+          together: jest.spyOn(r, 'applyEvents'),
+          single: jest.spyOn(r, 'applyEvent'),
+          ignored: jest.spyOn(r, 'recordIgnored'),
+        };
+      };
+      afterEach(() => jest.restoreAllMocks());
+
+      const setEmail = async (member: Member, emailEnabled: boolean) => {
+        const res = await h.app.patch('/notifications/preferences', { token: member.token, body: { emailEnabled } });
+        expect(res.status).toBe(200);
+      };
+      const outcomes = (res: TestResponse) => res.body.receipts.map((r: { outcome: string }) => r.outcome);
+
+      /**
+       * What the events left, without what is generated anew on each write (ids, times): their
+       * processed_events rows and their notifications, with the times only checked for shape
+       * (created_at = updated_at as Prisma writes them; an email due at once, an in-app row never).
+       */
+      const stored = async (ids: string[]) => ({
+        processed: await h.sql(
+          'SELECT event_id::text, type, source FROM processed_events WHERE event_id = ANY($1::uuid[]) ORDER BY event_id',
+          [ids],
+        ),
+        notifications: await h.sql(
+          `SELECT user_id::text, event_id::text, booking_id::text, type::text, channel::text, status::text, title, body,
+                  html, recipient, read_at, attempts, sent_at, last_error,
+                  created_at = updated_at AS same_times,
+                  CASE WHEN next_attempt_at IS NULL THEN 'never'
+                       WHEN next_attempt_at <= created_at AND next_attempt_at > now() - interval '1 minute' THEN 'at once'
+                       ELSE next_attempt_at::text END AS due,
+                  EXISTS (SELECT FROM notification_attempts a WHERE a.notification_id = n.id) AS attempted
+             FROM notifications n WHERE event_id = ANY($1::uuid[]) ORDER BY event_id, channel`,
+          [ids],
+        ),
+      });
+      const forget = async (ids: string[]) => {
+        await h.sql('DELETE FROM notifications WHERE event_id = ANY($1::uuid[])', [ids]);
+        await h.sql('DELETE FROM processed_events WHERE event_id = ANY($1::uuid[])', [ids]);
+      };
+      /** What the single endpoint answered, as a batch receipt. */
+      const asReceipt = (event: { id: string }, res: TestResponse) =>
+        res.status === 200
+          ? res.body
+          : {
+              eventId: event.id,
+              outcome: 'rejected',
+              status: res.status,
+              code: res.body.code,
+              detail: res.body.detail,
+            };
+
+      it('leaves the same rows and answers the same receipts as delivering the events one by one', async () => {
+        const [member, emailOff, emailOn] = [await h.member(), await h.member(), await h.member()];
+        await setEmail(emailOff, false);
+        await setEmail(emailOn, true);
+        const bookingId = randomUUID();
+        const events: TestEvent[] = [
+          bookingEvent('booking.created', { user: member.user, bookingId }),
+          bookingEvent('booking.confirmed', { user: member.user, bookingId }),
+          ...NOTIFYING.slice(1).map(([type]) => bookingEvent(type, { user: member.user })),
+          bookingEvent('booking.confirmed', { user: emailOff.user }),
+          bookingEvent('refund.issued', { user: emailOn.user }),
+          bookingEvent('booking.deleted', { user: member.user }),
+          { ...bookingEvent('booking.created', { user: member.user }), type: 'booking.archived', version: 7 },
+          bookingEvent('booking.cancelled', { user: member.user, version: 2 }),
+          without(bookingEvent('booking.rescheduled', { user: member.user }), 'previous'),
+          bookingEvent('booking.confirmed', { user: member.user, payload: { workspace: { name: 'Ørsted & <Co>' } } }),
+        ];
+        // the same event twice within the batch (uuids are compared case-insensitively)
+        events.push({ ...events[1]!, id: events[1]!.id.toUpperCase() });
+        const ids = events.map((e) => e.id);
+
+        const oneByOne = [];
+        for (const event of events) oneByOne.push(asReceipt(event, await h.deliver(event)));
+        const rowsOneByOne = await stored(ids);
+        await forget(ids);
+        const paths = watchPaths();
+        const batch = await h.deliverBatch(events);
+
+        expect(batch.status).toBe(200);
+        expect(batch.body.receipts).toEqual(oneByOne);
+        expect(await stored(ids)).toEqual(rowsOneByOne);
+        expect(paths.together).toHaveBeenCalledTimes(1);
+        expect(paths.single).not.toHaveBeenCalled();
+        expect(paths.ignored).not.toHaveBeenCalled();
+        // and what is compared is what it should be
+        expect(outcomes(batch)).toEqual([
+          'ignored',
+          ...Array(6).fill('applied'),
+          'applied',
+          'applied',
+          'ignored',
+          'ignored',
+          'rejected',
+          'rejected',
+          'applied',
+          'duplicate',
+        ]);
+        expect(rowsOneByOne.processed).toHaveLength(12);
+        // 8 events for users with email on make two rows each; the one for the user with email off, one
+        expect(rowsOneByOne.notifications).toHaveLength(17);
+        expect(new Set(rowsOneByOne.notifications.map((n) => `${n.same_times} ${n.channel} ${n.due}`))).toEqual(
+          new Set(['true IN_APP never', 'true EMAIL at once']),
+        );
+      });
+
+      it('answers applied, ignored, duplicate, 422 and 400 in order, and writes nothing for the refused events', async () => {
+        const member = await h.member();
+        const earlier = bookingEvent('refund.issued', { user: member.user });
+        expect((await h.deliver(earlier)).body.outcome).toBe('applied');
+        const events = [
+          bookingEvent('booking.confirmed', { user: member.user }),
+          bookingEvent('booking.created', { user: member.user }),
+          earlier,
+          bookingEvent('booking.cancelled', { user: member.user, version: 2 }),
+          without(bookingEvent('payment.failed', { user: member.user }), 'declineCode'),
+          { ...bookingEvent('booking.confirmed', { user: member.user }), sequence: 0 },
+          bookingEvent('booking.expired', { user: member.user }),
+        ];
+        const paths = watchPaths();
+
+        const res = await h.deliverBatch(events);
+
+        expect(res.status).toBe(200);
+        const receipts = res.body.receipts;
+        expect(receipts.slice(0, 4)).toEqual([
+          { eventId: events[0]!.id, outcome: 'applied' },
+          { eventId: events[1]!.id, outcome: 'ignored' },
+          { eventId: events[2]!.id, outcome: 'duplicate' },
+          {
+            eventId: events[3]!.id,
+            outcome: 'rejected',
+            status: 422,
+            code: 'UNSUPPORTED_EVENT_VERSION',
+            detail: 'booking.cancelled version 2 is not supported (this consumer reads version 1)',
+          },
+        ]);
+        expect(receipts[4]).toEqual({
+          eventId: events[4]!.id,
+          outcome: 'rejected',
+          status: 400,
+          code: 'VALIDATION_FAILED',
+          detail: expect.stringContaining('payload.declineCode'),
+        });
+        expect(receipts[5]).toMatchObject({ eventId: events[5]!.id, outcome: 'rejected', status: 400 });
+        expect(receipts[5].detail).toContain('sequence');
+        expect(receipts[6]).toEqual({ eventId: events[6]!.id, outcome: 'applied' });
+        for (const refused of events.slice(3, 6)) {
+          expect(await recorded(refused.id)).toBe(0);
+          expect(await h.count('notifications', 'event_id = $1', [refused.id])).toBe(0);
+        }
+        expect(await recorded(events[1]!.id)).toBe(1);
+        // refund.issued before, then confirmed and expired: an in-app and an email each
+        expect(await h.count('notifications', 'user_id = $1', [member.id])).toBe(6);
+        expect(paths.together).toHaveBeenCalledTimes(1);
+        expect(paths.single).not.toHaveBeenCalled();
+      });
+
+      it('answers duplicate for every event of a batch delivered again, in one transaction, and changes nothing', async () => {
+        const member = await h.member();
+        const events = [
+          bookingEvent('booking.created', { user: member.user }),
+          bookingEvent('booking.confirmed', { user: member.user }),
+          bookingEvent('booking.rescheduled', { user: member.user }),
+          bookingEvent('booking.deleted', { user: member.user }),
+        ];
+        const ids = events.map((e) => e.id);
+        expect(outcomes(await h.deliverBatch(events))).toEqual(['ignored', 'applied', 'applied', 'ignored']);
+        const before = {
+          rows: await h.sql('SELECT * FROM notifications WHERE event_id = ANY($1::uuid[]) ORDER BY id', [ids]),
+          processed: await h.sql('SELECT * FROM processed_events WHERE event_id = ANY($1::uuid[]) ORDER BY 1', [ids]),
+        };
+        const paths = watchPaths();
+
+        const again = await h.deliverBatch(events);
+
+        expect(again.status).toBe(200);
+        expect(again.body.receipts).toEqual(events.map((e) => ({ eventId: e.id, outcome: 'duplicate' })));
+        expect({
+          rows: await h.sql('SELECT * FROM notifications WHERE event_id = ANY($1::uuid[]) ORDER BY id', [ids]),
+          processed: await h.sql('SELECT * FROM processed_events WHERE event_id = ANY($1::uuid[]) ORDER BY 1', [ids]),
+        }).toEqual(before);
+        expect(paths.together).toHaveBeenCalledTimes(1);
+        expect(paths.single).not.toHaveBeenCalled();
+        expect(paths.ignored).not.toHaveBeenCalled();
+      });
+
+      it('makes the in-app notification and no email for a user with email off, and the dispatcher sends the others', async () => {
+        const [off, on] = [await h.member(), await h.member()];
+        await setEmail(off, false);
+        const events = [
+          bookingEvent('booking.confirmed', { user: off.user }),
+          bookingEvent('booking.confirmed', { user: on.user }),
+          bookingEvent('payment.failed', { user: off.user }),
+          bookingEvent('booking.cancelled', { user: on.user }),
+        ];
+
+        const res = await h.deliverBatch(events);
+
+        expect(outcomes(res)).toEqual(['applied', 'applied', 'applied', 'applied']);
+        expect((await h.rowsOf(events[0]!)).map((r) => r.channel)).toEqual(['IN_APP']);
+        expect((await h.rowsOf(events[2]!)).map((r) => r.channel)).toEqual(['IN_APP']);
+        const emails = [(await h.emailOf(events[1]!))!, (await h.emailOf(events[3]!))!];
+        expect(emails.map((e) => [e.status, e.recipient, e.attempts])).toEqual([
+          ['PENDING', on.user.email, 0],
+          ['PENDING', on.user.email, 0],
+        ]);
+
+        await h.drainMail();
+
+        expect(smtp().to(off.user.email)).toEqual([]);
+        const received = smtp().to(on.user.email);
+        expect(received.map((m) => m.messageId).sort()).toEqual(emails.map((e) => `<${e.id}@cowork.local>`).sort());
+        expect(received.map((m) => m.subject).sort()).toEqual(emails.map((e) => e.title).sort());
+        for (const email of emails)
+          expect((await h.emailOf(events[emails.indexOf(email) * 2 + 1]!))!.status).toBe('SENT');
+      });
+
+      it('applies each event once when overlapping batches arrive at the same time, in different orders', async () => {
+        const member = await h.member();
+        const events = Array.from({ length: 10 }, (_, i) =>
+          bookingEvent(i % 2 ? 'booking.created' : 'booking.confirmed', { user: member.user }),
+        );
+        const orders = [events, [...events].reverse(), [...events.slice(5), ...events.slice(0, 5)], events, events];
+
+        const paths = watchPaths();
+
+        const answers = await Promise.all(orders.map((order) => h.deliverBatch(order)));
+
+        expect(answers.map((a) => a.status)).toEqual(Array(5).fill(200));
+        for (const event of events) {
+          const answered = answers.flatMap((a) =>
+            a.body.receipts
+              .filter((r: { eventId: string }) => r.eventId === event.id)
+              .map((r: { outcome: string }) => r.outcome),
+          );
+          const once = event.type === 'booking.created' ? 'ignored' : 'applied';
+          expect(answered.sort()).toEqual([once, ...Array(4).fill('duplicate')].sort());
+          expect(await recorded(event.id)).toBe(1);
+        }
+        expect(await h.count('notifications', "user_id = $1 AND channel = 'IN_APP'", [member.id])).toBe(5);
+        expect(await h.count('notifications', "user_id = $1 AND channel = 'EMAIL'", [member.id])).toBe(5);
+        // the ids are recorded in one order whatever the batch's order, so the batches do not deadlock
+        expect(paths.single).not.toHaveBeenCalled();
+      });
+
+      it('runs the transaction again when the database rolls it back as a serialization failure', async () => {
+        const member = await h.member();
+        const events = [
+          bookingEvent('booking.confirmed', { user: member.user }),
+          bookingEvent('booking.created', { user: member.user }),
+        ];
+        // the first batch statement fails as if a concurrent transaction had got in its way; the rerun passes
+        await h.sql('CREATE SEQUENCE test_batch_conflict');
+        await h.sql(`
+          CREATE FUNCTION test_batch_conflict() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF nextval('test_batch_conflict') = 1 THEN
+              RAISE EXCEPTION 'simulated serialization failure' USING ERRCODE = 'serialization_failure';
+            END IF;
+            RETURN NULL;
+          END $$`);
+        await h.sql(`CREATE TRIGGER test_batch_conflict BEFORE INSERT ON processed_events
+                     FOR EACH STATEMENT EXECUTE FUNCTION test_batch_conflict()`);
+        const paths = watchPaths();
+        try {
+          const res = await h.deliverBatch(events);
+
+          expect(outcomes(res)).toEqual(['applied', 'ignored']);
+        } finally {
+          await h.sql('DROP TRIGGER test_batch_conflict ON processed_events');
+          await h.sql('DROP FUNCTION test_batch_conflict()');
+          await h.sql('DROP SEQUENCE test_batch_conflict');
+        }
+        expect(paths.together).toHaveBeenCalledTimes(1);
+        expect(paths.single).not.toHaveBeenCalled();
+        expect(await h.count('notifications', 'event_id = $1', [events[0]!.id])).toBe(2);
+      });
+
+      it('takes the events one by one when the batch transaction fails: the others applied, the failing one held back', async () => {
+        const member = await h.member();
+        const poison = bookingEvent('booking.cancelled', { user: member.user });
+        const events = [
+          bookingEvent('booking.confirmed', { user: member.user }),
+          bookingEvent('booking.created', { user: member.user }),
+          poison,
+        ];
+        await h.sql(`
+          CREATE FUNCTION test_fail_batch() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF NEW.event_id = '${poison.id}' THEN RAISE EXCEPTION 'simulated database failure'; END IF;
+            RETURN NEW;
+          END $$`);
+        await h.sql(`CREATE TRIGGER test_fail_batch BEFORE INSERT ON processed_events
+                     FOR EACH ROW EXECUTE FUNCTION test_fail_batch()`);
+        const paths = watchPaths();
+        try {
+          const res = await h.deliverBatch(events);
+
+          expect(res.status).toBe(200);
+          expect(res.body.receipts).toEqual([
+            { eventId: events[0]!.id, outcome: 'applied' },
+            { eventId: events[1]!.id, outcome: 'ignored' },
+          ]);
+          expect(await recorded(poison.id)).toBe(0);
+          expect(await h.count('notifications', 'event_id = $1', [poison.id])).toBe(0);
+          expect(await h.count('notifications', 'event_id = $1', [events[0]!.id])).toBe(2);
+          expect(paths.together).toHaveBeenCalledTimes(1); // tried once (not a conflict: not run again), then one by one
+          expect(paths.single.mock.calls.map(([event]) => event.id)).toEqual([events[0]!.id, poison.id]);
+          expect(paths.ignored).toHaveBeenCalledTimes(1);
+        } finally {
+          await h.sql('DROP TRIGGER test_fail_batch ON processed_events');
+          await h.sql('DROP FUNCTION test_fail_batch()');
+        }
+
+        const retried = await h.deliverBatch(events);
+        expect(outcomes(retried)).toEqual(['duplicate', 'duplicate', 'applied']);
+      });
+
+      it('answers duplicate for an event whose notification exists though its id was never recorded, as alone', async () => {
+        const member = await h.member();
+        const twin = bookingEvent('booking.confirmed', { user: member.user });
+        const fresh = bookingEvent('booking.cancelled', { user: member.user });
+        await h.sql(
+          `INSERT INTO notifications (id, user_id, event_id, booking_id, type, channel, status, title, body, updated_at)
+           VALUES (gen_random_uuid(), $1, $2, $3, 'BOOKING_CONFIRMED', 'IN_APP', 'DELIVERED', 'earlier', 'earlier', now())`,
+          [member.id, twin.id, twin.aggregateId],
+        );
+
+        const res = await h.deliverBatch([twin, fresh]);
+
+        expect(res.body.receipts).toEqual([
+          { eventId: twin.id, outcome: 'duplicate' },
+          { eventId: fresh.id, outcome: 'applied' },
+        ]);
+        expect((await h.rowsOf(twin)).map((r) => r.title)).toEqual(['earlier']);
+        expect(await recorded(twin.id)).toBe(0);
+      });
     });
   });
 }

@@ -51,14 +51,17 @@ export class InternalEventsController {
   @ApiOperation({
     summary: 'Deliver a batch of booking events to the read model',
     description:
-      'Applies each event of the list in the order given exactly as `POST /internal/events` would, each in its own ' +
-      'transaction with its event id, and answers one receipt per event, in order: `applied`, `duplicate`, ' +
-      '`ignored` (unknown type, or stale), or `rejected` with the `status`, `code` and `detail` the single endpoint ' +
-      'would have answered (400 VALIDATION_FAILED, 422 UNSUPPORTED_EVENT_VERSION; nothing recorded for it). A ' +
-      'malformed or refused event does not hold back the others. Safe to retry, whole or in part: every event is ' +
-      'deduplicated by its id, so a redelivered event answers `duplicate` and changes nothing. An unexpected error ' +
-      '(the database failing) stops the batch: the receipts of the events before it are answered and the rest is not ' +
-      'recorded, to be delivered again; on the first event the error is answered as by the single endpoint (5xx).',
+      'Applies the events of the list in the order given, each with the outcome `POST /internal/events` would ' +
+      'give it delivered alone in that order, and answers one receipt per event, in order: `applied`, ' +
+      '`duplicate`, `ignored` (unknown type, or stale), or `rejected` with the `status`, `code` and `detail` the ' +
+      'single endpoint would have answered (400 VALIDATION_FAILED, 422 UNSUPPORTED_EVENT_VERSION; nothing recorded ' +
+      'for it). A malformed or refused event does not hold back the others. The events that are not refused are ' +
+      'applied together in one transaction with their event ids; should that fail (the database failing), they are ' +
+      'applied one by one instead, each in its own transaction as by the single endpoint. Safe to retry, whole or ' +
+      'in part: every event is deduplicated by its id, so a redelivered event answers `duplicate` and changes ' +
+      'nothing. Taken one by one, an unexpected error stops the batch at its event: the receipts of the events ' +
+      'before it are answered and the rest is not recorded, to be delivered again; on the first event the error is ' +
+      'answered as by the single endpoint (5xx). Every receipt is answered after its commit.',
   })
   @ApiOkResponse({ type: EventBatchReceiptsDto })
   @ApiProblem(
@@ -67,6 +70,10 @@ export class InternalEventsController {
       'list is answered in its receipt instead',
   )
   receiveBatch(@Body() batch: EventBatchDto): Promise<EventBatchReceiptsDto> {
-    return receiveEventBatch(batch.events, (envelope) => this.events.receive(envelope));
+    return receiveEventBatch(
+      batch.events,
+      (envelope) => this.events.receive(envelope),
+      (envelopes) => this.events.receiveAll(envelopes),
+    );
   }
 }

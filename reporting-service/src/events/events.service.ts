@@ -1,9 +1,15 @@
 import { BOOKING_EVENT_SCHEMA_VERSION, isBookingEventType } from '@cowork/booking-events';
-import { EventEnvelopeDto, EventReceiptDto, UnsupportedEventVersionError } from '@cowork/service-kit';
+import {
+  DomainError,
+  EventBatchReceiptDto,
+  EventEnvelopeDto,
+  EventReceiptDto,
+  UnsupportedEventVersionError,
+} from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { projectBookingChange } from './booking-projection.js';
 import { parseBookingEvent } from './parse-booking-event.js';
-import { ReadModelRepository } from './read-model.repository.js';
+import { BatchEvent, ReadModelRepository } from './read-model.repository.js';
 
 @Injectable()
 export class EventsService {
@@ -14,14 +20,57 @@ export class EventsService {
    * written, so the relay's retry (or an admin's re-drive after an upgrade) finds a clean slate.
    */
   async receive(envelope: EventEnvelopeDto): Promise<EventReceiptDto> {
-    const { type } = envelope;
-    if (!isBookingEventType(type)) {
-      return { eventId: envelope.id, outcome: await this.readModel.recordOnly(envelope) };
-    }
-    if (envelope.version !== BOOKING_EVENT_SCHEMA_VERSION) {
-      throw new UnsupportedEventVersionError(type, envelope.version, BOOKING_EVENT_SCHEMA_VERSION);
-    }
-    const change = parseBookingEvent({ ...envelope, type });
-    return { eventId: envelope.id, outcome: await this.readModel.apply(change, projectBookingChange) };
+    const event = checked(envelope);
+    const outcome =
+      event.kind === 'record'
+        ? await this.readModel.recordOnly(event.event)
+        : await this.readModel.apply(event.change, projectBookingChange);
+    return { eventId: envelope.id, outcome };
   }
+
+  /**
+   * The envelopes of a batch at once (the kit's `receiveAll`): each checked exactly as `receive`
+   * checks it, a refusal answered as its `rejected` receipt with nothing written for it, and all
+   * the others applied in one transaction with the outcome each would have had delivered alone,
+   * in this order. Commits every receipt it answers, or throws having committed nothing (the kit
+   * then takes the events one by one).
+   */
+  async receiveAll(envelopes: EventEnvelopeDto[]): Promise<EventBatchReceiptDto[]> {
+    const receipts: EventBatchReceiptDto[] = [];
+    const events: BatchEvent[] = [];
+    const positions: number[] = [];
+    for (const envelope of envelopes) {
+      try {
+        events.push(checked(envelope));
+        positions.push(receipts.length);
+        receipts.push({ eventId: envelope.id, outcome: 'applied' }); // its outcome is filled in below
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.status >= 500) throw error;
+        receipts.push({
+          eventId: envelope.id,
+          outcome: 'rejected',
+          status: error.status,
+          code: error.code,
+          detail: error.message,
+        });
+      }
+    }
+    const outcomes = await this.readModel.applyAll(events, projectBookingChange);
+    outcomes.forEach((outcome, i) => (receipts[positions[i]!]!.outcome = outcome));
+    return receipts;
+  }
+}
+
+/**
+ * What an event asks of the read model, or its refusal (before anything is written): a type this
+ * service does not know is only recorded (whatever its version); a known type must be version 1
+ * (422 UNSUPPORTED_EVENT_VERSION) with a payload holding everything the read model needs (400).
+ */
+function checked(envelope: EventEnvelopeDto): BatchEvent {
+  const { type } = envelope;
+  if (!isBookingEventType(type)) return { kind: 'record', event: envelope };
+  if (envelope.version !== BOOKING_EVENT_SCHEMA_VERSION) {
+    throw new UnsupportedEventVersionError(type, envelope.version, BOOKING_EVENT_SCHEMA_VERSION);
+  }
+  return { kind: 'apply', change: parseBookingEvent({ ...envelope, type }) };
 }

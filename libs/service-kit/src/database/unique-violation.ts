@@ -28,6 +28,8 @@ export function postgresErrorCode(error: unknown): string | undefined {
 
 /** Prisma: pool timeout, transaction could not start or timed out, write conflict or deadlock. */
 const TRANSIENT_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
+/** Node's socket errors, as the pg driver passes them on. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
 /**
  * PostgreSQL: serialization failure, deadlock, too many connections, admin shutdown, connection
  * failures, a statement cancelled by timeout.
@@ -53,6 +55,11 @@ const TRANSIENT_POSTGRES_CODES = new Set([
 export function isTransientDatabaseError(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string' && TRANSIENT_PRISMA_CODES.has(code)) return true;
+  // the pg driver itself (HotPathSql): the server unreachable, or the connection lost mid-statement
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  if (error instanceof Error && /^Connection terminated|timeout exceeded when trying to connect/.test(error.message)) {
+    return true;
+  }
   const pg = postgresErrorCode(error);
   return pg !== undefined && TRANSIENT_POSTGRES_CODES.has(pg);
 }
@@ -70,13 +77,18 @@ export function isRetryableTransactionError(error: unknown): boolean {
  * serialization failure (up to `attempts` times, with a short jittered pause): two bookings
  * racing for one slot can deadlock on the exclusion constraint's checks, and the rerun then
  * sees the committed winner. Only for transactions that are safe to repeat from the start.
+ * `retryable` widens what is run again (e.g. a twin's unique violation the rerun will see).
  */
-export async function retryTransaction<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+export async function retryTransaction<T>(
+  run: () => Promise<T>,
+  attempts = 3,
+  retryable: (error: unknown) => boolean = isRetryableTransactionError,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (error) {
-      if (attempt >= attempts || !isRetryableTransactionError(error)) throw error;
+      if (attempt >= attempts || !retryable(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
     }
   }

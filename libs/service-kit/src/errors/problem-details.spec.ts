@@ -120,6 +120,18 @@ describe('transient database failures', () => {
     expect(toProblem(error)).toMatchObject({ status: 503, code: 'DATABASE_BUSY' });
   });
 
+  it.each<[string, Error]>([
+    [
+      'the server unreachable',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    ],
+    ['the connection reset', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
+    ['the connection lost mid-statement', new Error('Connection terminated unexpectedly')],
+    ['no pooled connection in time', new Error('timeout exceeded when trying to connect')],
+  ])('answers the pg driver reporting %s with 503 DATABASE_BUSY', (_what, error) => {
+    expect(toProblem(error)).toMatchObject({ status: 503, code: 'DATABASE_BUSY' });
+  });
+
   it('keeps other database errors a 500 that reveals nothing', () => {
     const error = Object.assign(new Error('relation "x" does not exist'), { code: '42P01' });
     expect(toProblem(error)).toEqual(expect.objectContaining({ status: 500, code: 'INTERNAL_ERROR' }));
