@@ -1,5 +1,6 @@
 import {
   AdminAction,
+  HotPathSql,
   afterCursor,
   KeysetCursor,
   postgresErrorCode,
@@ -11,7 +12,7 @@ import { Booking, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { BookingStatus } from '../generated/prisma/enums.js';
 import { BookingEventType, bookingEventPayload, BOOKING_EVENT_SCHEMA_VERSION, EventDetails } from './booking-events.js';
 import { BookingConflictError } from './bookings.errors.js';
-import { NewOutboxEvent, OutboxWriter, SqlRunner } from '../outbox/outbox-writer.js';
+import { inTransaction, NewOutboxEvent, OutboxWriter, SqlRunner } from '../outbox/outbox-writer.js';
 
 /** Statuses that hold the slot (the exclusion constraint's predicate). */
 export const ACTIVE_STATUSES: BookingStatus[] = [BookingStatus.PENDING, BookingStatus.CONFIRMED];
@@ -107,6 +108,8 @@ export type CreateOutcome = { kind: 'created'; booking: Booking } | { kind: 'dup
 export class BookingsRepository {
   constructor(
     private readonly prisma: PrismaClient,
+    /** the statements every create runs (key lookup, insert, confirmation): straight on the driver */
+    private readonly sql: HotPathSql,
     private readonly outbox: OutboxWriter,
   ) {}
 
@@ -114,11 +117,11 @@ export class BookingsRepository {
     return this.prisma.booking.findUnique({ where: { id } });
   }
 
-  /** Raw SQL: every create asks it first, and Prisma's query layer costs more than the lookup. */
+  /** Every create asks it first: raw SQL on the driver (HotPathSql), under Prisma's field names. */
   async findByIdempotencyKey(createdBy: string, idempotencyKey: string): Promise<Booking | null> {
-    const [row] = await this.prisma.$queryRaw<Booking[]>`
+    const [row] = await this.sql.query<Booking>(Prisma.sql`
       SELECT ${BOOKING_COLUMNS} FROM bookings
-      WHERE created_by = ${createdBy}::uuid AND idempotency_key = ${idempotencyKey}`;
+      WHERE created_by = ${createdBy}::uuid AND idempotency_key = ${idempotencyKey}`);
     return row ?? null;
   }
 
@@ -132,7 +135,7 @@ export class BookingsRepository {
     try {
       await retryTransaction(() =>
         this.outbox.writeWithEvent(
-          this.prisma,
+          this.sql,
           Prisma.sql`
             INSERT INTO bookings (id, user_id, workspace_id, start_time, end_time, attendees, status, price_cents,
               currency, created_by, idempotency_key, request_hash, user_email, user_full_name, workspace_name,
@@ -193,11 +196,11 @@ export class BookingsRepository {
       const written = await retryTransaction(() =>
         audit
           ? this.prisma.$transaction(async (tx) => {
-              if (!(await write(tx))) return false;
+              if (!(await write(inTransaction(tx)))) return false;
               await recordAdminAction(tx, { ...audit, after: bookingEventPayload(updated, actorId).booking });
               return true;
             })
-          : write(this.prisma),
+          : write(this.sql),
       );
       return written ? updated : null;
     } catch (error) {
@@ -210,7 +213,7 @@ export class BookingsRepository {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.booking.deleteMany({ where: { id: booking.id, version: booking.version } });
       if (count === 0) return false;
-      await this.outbox.append(tx, this.event('booking.deleted', booking, actorId));
+      await this.outbox.append(inTransaction(tx), this.event('booking.deleted', booking, actorId));
       await recordAdminAction(tx, {
         action: 'booking.deleted',
         targetType: 'booking',

@@ -10,9 +10,14 @@ export interface NewOutboxEvent {
   payload: unknown;
 }
 
-/** Anything that runs raw SQL: the Prisma client, or a transaction client. */
+/** Runs one statement: the kit's HotPathSql, or a Prisma transaction (`inTransaction`). */
 export interface SqlRunner {
-  $queryRaw<T = unknown>(query: Prisma.Sql): Prisma.PrismaPromise<T>;
+  query<R>(statement: Prisma.Sql): Promise<R[]>;
+}
+
+/** Statements inside a Prisma interactive transaction. */
+export function inTransaction(tx: Prisma.TransactionClient): SqlRunner {
+  return { query: <R>(statement: Prisma.Sql) => tx.$queryRaw<R[]>(statement) };
 }
 
 /**
@@ -31,7 +36,7 @@ export class OutboxWriter {
    * (0: its conditions did not hold, nothing was written).
    */
   async writeWithEvent(db: SqlRunner, change: Prisma.Sql, event: NewOutboxEvent | undefined): Promise<number> {
-    const [{ changed }] = await db.$queryRaw<{ changed: number }[]>(
+    const [{ changed }] = await db.query<{ changed: number }>(
       event
         ? Prisma.sql`
           WITH changed AS (${change}), ${this.eventAfter('changed', event)}
@@ -43,7 +48,7 @@ export class OutboxWriter {
 
   /** Appends an event inside the caller's transaction (for changes made by other statements). */
   async append(db: SqlRunner, event: NewOutboxEvent): Promise<void> {
-    await db.$queryRaw(Prisma.sql`
+    await db.query(Prisma.sql`
       WITH changed AS (SELECT ${event.aggregateId}::uuid AS id), ${this.eventAfter('changed', event)}
       SELECT 1`);
   }

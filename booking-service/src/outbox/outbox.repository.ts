@@ -1,6 +1,7 @@
+import { HotPathSql } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { DeliveryStatus } from '../generated/prisma/enums.js';
-import { OutboxDelivery, OutboxEvent, PrismaClient } from '../generated/prisma/client.js';
+import { OutboxDelivery, OutboxEvent, Prisma, PrismaClient } from '../generated/prisma/client.js';
 
 /** One delivery row: an event to one subscriber. */
 export interface DeliveryKey {
@@ -14,7 +15,10 @@ export interface ClaimedDelivery extends DeliveryKey {
   event: Pick<OutboxEvent, 'id' | 'type' | 'aggregateId' | 'schemaVersion' | 'payload' | 'occurredAt' | 'position'>;
 }
 
-type ClaimedRow = DeliveryKey & { attempts: number } & Omit<ClaimedDelivery['event'], 'id'>;
+type ClaimedRow = DeliveryKey & { attempts: number; position: string } & Omit<
+    ClaimedDelivery['event'],
+    'id' | 'position'
+  >;
 
 /** A failed attempt to settle: the error to keep, and when to try again (null: park it as DEAD). */
 export interface DeliveryFailure extends DeliveryKey {
@@ -33,7 +37,11 @@ export interface OutboxFilter {
 
 @Injectable()
 export class OutboxRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** the relay's statements run on every pass: straight on the driver */
+    private readonly sql: HotPathSql,
+  ) {}
 
   /**
    * Leases up to `limit` due deliveries in one statement, which also reads their events. A row is due when it is PENDING, its
@@ -44,7 +52,7 @@ export class OutboxRepository {
    * an event that crashes its relay still ends DEAD.
    */
   async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
+    const rows = await this.sql.query<ClaimedRow>(Prisma.sql`
       WITH due AS (
         SELECT c.event_id, c.subscriber
         FROM outbox_deliveries c
@@ -72,26 +80,26 @@ export class OutboxRepository {
       )
       SELECT claimed.event_id::text AS "eventId", claimed.subscriber, claimed.attempts,
              e.type, e.aggregate_id::text AS "aggregateId", e.schema_version AS "schemaVersion",
-             e.payload, e.occurred_at AS "occurredAt", e.position
+             e.payload, e.occurred_at AS "occurredAt", e.position::text AS position
       FROM claimed JOIN outbox_events e ON e.id = claimed.event_id
-      ORDER BY e.position`;
-    return rows.map(({ eventId, subscriber, attempts, ...event }) => ({
+      ORDER BY e.position`);
+    return rows.map(({ eventId, subscriber, attempts, position, ...event }) => ({
       eventId,
       subscriber,
       attempts,
-      event: { id: eventId, ...event },
+      event: { id: eventId, ...event, position: BigInt(position) },
     }));
   }
 
   /** Marks deliveries DELIVERED, in one statement (rows no longer PENDING are left alone). */
   async markDelivered(deliveries: readonly DeliveryKey[]): Promise<void> {
     if (deliveries.length === 0) return;
-    await this.prisma.$executeRaw`
+    await this.sql.query(Prisma.sql`
       UPDATE outbox_deliveries d
       SET status = 'DELIVERED', delivered_at = now(), last_error = NULL, updated_at = now()
       FROM unnest(${deliveries.map((k) => k.eventId)}::uuid[], ${deliveries.map((k) => k.subscriber)}::varchar[])
         AS k(event_id, subscriber)
-      WHERE d.event_id = k.event_id AND d.subscriber = k.subscriber AND d.status = 'PENDING'`;
+      WHERE d.event_id = k.event_id AND d.subscriber = k.subscriber AND d.status = 'PENDING'`);
   }
 
   /**
@@ -100,7 +108,7 @@ export class OutboxRepository {
    */
   async markFailed(failures: readonly DeliveryFailure[]): Promise<void> {
     if (failures.length === 0) return;
-    await this.prisma.$executeRaw`
+    await this.sql.query(Prisma.sql`
       UPDATE outbox_deliveries d
       SET status = CASE WHEN f.dead THEN 'DEAD'::"DeliveryStatus" ELSE d.status END,
           next_attempt_at = CASE WHEN f.dead THEN d.next_attempt_at ELSE f.retry_at END,
@@ -115,7 +123,7 @@ export class OutboxRepository {
         ${failures.map((f) => f.retryAt === null)}::boolean[],
         ${failures.map((f) => f.attemptCounted)}::boolean[]
       ) AS f(event_id, subscriber, error, retry_at, dead, counted)
-      WHERE d.event_id = f.event_id AND d.subscriber = f.subscriber AND d.status = 'PENDING'`;
+      WHERE d.event_id = f.event_id AND d.subscriber = f.subscriber AND d.status = 'PENDING'`);
   }
 
   findEvent(id: string): Promise<OutboxEventWithDeliveries | null> {

@@ -1,3 +1,4 @@
+import { HotPathSql } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { IdempotencyRecord, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { IdempotencyStatus } from '../generated/prisma/enums.js';
@@ -33,7 +34,11 @@ export interface StoredResponse {
  */
 @Injectable()
 export class IdempotencyRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** every charge claims its key first: straight on the driver */
+    private readonly sql: HotPathSql,
+  ) {}
 
   /**
    * INSERT relying on the unique (scope, key): false when a record already holds the key (ON
@@ -42,7 +47,7 @@ export class IdempotencyRepository {
   async insert(record: NewIdempotencyRecord): Promise<boolean> {
     const request = record.request === undefined || record.request === null ? null : JSON.stringify(record.request);
     const updatedAt = new Date().toISOString();
-    const inserted = await this.prisma.$executeRaw`
+    const inserted = await this.sql.query(Prisma.sql`
       INSERT INTO idempotency_records
         (id, scope, key, request_hash, status, lock_token, locked_until, request, booking_id,
          expires_at, created_at, updated_at)
@@ -50,8 +55,9 @@ export class IdempotencyRepository {
               ${record.lockToken}::uuid, ${record.lockedUntil.toISOString()}::timestamptz, ${request}::jsonb,
               ${record.bookingId}::uuid, ${record.expiresAt.toISOString()}::timestamptz,
               ${record.createdAt.toISOString()}::timestamptz, ${updatedAt}::timestamptz)
-      ON CONFLICT (scope, key) DO NOTHING`;
-    return inserted === 1;
+      ON CONFLICT (scope, key) DO NOTHING
+      RETURNING id`);
+    return inserted.length === 1;
   }
 
   find(scope: string, key: string): Promise<IdempotencyRecord | null> {

@@ -1,4 +1,4 @@
-import { afterCursor, KeysetCursor, postgresErrorCode } from '@cowork/service-kit';
+import { afterCursor, HotPathSql, KeysetCursor, postgresErrorCode } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Payment, Prisma, PrismaClient, Refund } from '../generated/prisma/client.js';
@@ -59,7 +59,11 @@ const PAYMENT_COLUMNS = Prisma.raw(
 
 @Injectable()
 export class PaymentsRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** the charge's statements run on every booking: straight on the driver */
+    private readonly sql: HotPathSql,
+  ) {}
 
   findById(id: string): Promise<Payment | null> {
     return this.prisma.payment.findUnique({ where: { id } });
@@ -105,7 +109,7 @@ export class PaymentsRepository {
     const at = now.toISOString();
     let inserted: Payment[];
     try {
-      inserted = await this.prisma.$queryRaw<Payment[]>`
+      inserted = await this.sql.query<Payment>(Prisma.sql`
         WITH claim AS (
           UPDATE idempotency_records
              SET status = 'COMPLETED', response_status = ${response.status}::int,
@@ -122,7 +126,7 @@ export class PaymentsRepository {
                ${row.providerIdempotencyKey}, ${row.paymentMethod}, ${row.description}, ${row.failureCode},
                ${row.failureMessage}, ${at}::timestamptz, ${at}::timestamptz
           FROM claim
-        RETURNING ${PAYMENT_COLUMNS}`;
+        RETURNING ${PAYMENT_COLUMNS}`);
     } catch (error) {
       // a unique violation (23505; Prisma reports raw statements' errors as P2010, not P2002)
       if (postgresErrorCode(error) !== '23505') throw error;

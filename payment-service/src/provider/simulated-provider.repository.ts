@@ -1,6 +1,6 @@
-import { isUniqueViolation, postgresErrorCode } from '@cowork/service-kit';
+import { HotPathSql, isUniqueViolation, postgresErrorCode } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
-import { PrismaClient, SimulatedProviderCharge, SimulatedProviderRefund } from '../generated/prisma/client.js';
+import { Prisma, PrismaClient, SimulatedProviderCharge, SimulatedProviderRefund } from '../generated/prisma/client.js';
 import { SimulatedChargeOutcome } from '../generated/prisma/enums.js';
 
 export interface NewSimulatedCharge {
@@ -29,7 +29,11 @@ export type SimulatedRefundOutcome =
 /** The simulated provider's books (in this service's database, standing in for the provider's). */
 @Injectable()
 export class SimulatedProviderRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** a charge's ledger insert runs on every booking: straight on the driver */
+    private readonly sql: HotPathSql,
+  ) {}
 
   findCharge(idempotencyKey: string): Promise<SimulatedProviderCharge | null> {
     return this.prisma.simulatedProviderCharge.findUnique({ where: { idempotencyKey } });
@@ -43,7 +47,7 @@ export class SimulatedProviderRepository {
    */
   async recordCharge(data: NewSimulatedCharge): Promise<SimulatedProviderCharge> {
     const now = new Date().toISOString();
-    const inserted = await this.prisma.$queryRaw<SimulatedProviderCharge[]>`
+    const inserted = await this.sql.query<SimulatedProviderCharge>(Prisma.sql`
       INSERT INTO simulated_provider_charges
         (id, idempotency_key, provider_ref, amount_cents, currency, payment_method, outcome,
          decline_code, decline_message, refunded_cents, created_at, updated_at)
@@ -54,7 +58,7 @@ export class SimulatedProviderRepository {
       RETURNING id::text AS id, idempotency_key AS "idempotencyKey", provider_ref AS "providerRef",
                 amount_cents AS "amountCents", currency, payment_method AS "paymentMethod", outcome::text AS outcome,
                 decline_code AS "declineCode", decline_message AS "declineMessage",
-                refunded_cents AS "refundedCents", created_at AS "createdAt", updated_at AS "updatedAt"`;
+                refunded_cents AS "refundedCents", created_at AS "createdAt", updated_at AS "updatedAt"`);
     if (inserted[0]) return inserted[0];
     const first = await this.findCharge(data.idempotencyKey);
     // ledger rows are never deleted, so the row the INSERT met is there

@@ -39,7 +39,9 @@ export class DatabaseConnection {
 
   static open(settings: DatabaseSettings): DatabaseConnection {
     if (settings.url) {
-      const pool = new pg.Pool({ connectionString: settings.url, max: settings.poolSize });
+      // sessions in UTC whatever the server's default: zone-less timestamps (how Prisma's adapter
+      // sends and reads them) then mean what they say
+      const pool = new pg.Pool({ connectionString: settings.url, max: settings.poolSize, options: '-c TimeZone=UTC' });
       // an idle client losing its server must not crash the process; the next query reconnects
       pool.on('error', (err) => new Logger('Database').warn(`idle PostgreSQL client error: ${err.message}`));
       return new DatabaseConnection('postgres', new PrismaPg(pool), pool, undefined, redactUrl(settings.url));
@@ -48,6 +50,11 @@ export class DatabaseConnection {
     mkdirSync(dir, { recursive: true });
     const db = new PGlite(dir, { extensions: { btree_gist } });
     return new DatabaseConnection('pglite', new PrismaPGlite(db), undefined, db, `embedded PGlite at ${dir}`);
+  }
+
+  /** The pg pool Prisma's adapter uses, on PostgreSQL (HotPathSql runs its statements on it). */
+  get postgresPool(): pg.Pool | undefined {
+    return this.pool;
   }
 
   /** A session for raw SQL; for PostgreSQL a dedicated pooled client. */

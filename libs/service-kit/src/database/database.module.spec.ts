@@ -10,6 +10,7 @@ import { TestApp } from '../testing/test-app.js';
 import { provisionTestDatabase, TestDatabase } from '../testing/test-database.js';
 import { DatabaseConnection } from './database-connection.js';
 import { DatabaseModule } from './database.module.js';
+import { HotPathSql } from './hot-path-sql.js';
 import { MigrationError } from './migrations.js';
 
 class DbTestConfig extends BaseServiceConfig {
@@ -116,6 +117,28 @@ describe('DatabaseModule in a running service', () => {
       await session.query('INSERT INTO "rooms" (id, name) VALUES (gen_random_uuid(), $1)', ['Blue room']);
     } finally {
       await session.release();
+    }
+  });
+
+  it('runs hot-path statements straight on the pool, and keeps every session in UTC whatever the server default', async () => {
+    if (db.kind !== 'postgres') return; // PGlite: HotPathSql goes through Prisma, covered by the services' tests
+    await onServer(db, `ALTER DATABASE "${databaseName(db)}" SET timezone TO 'Asia/Kolkata'`);
+    const connection = DatabaseConnection.open({
+      serviceName: SERVICE,
+      url: db.env.DATABASE_URL,
+      dataDir: tmpdir(),
+      poolSize: 2,
+    });
+    try {
+      const sql = new HotPathSql(connection, app.app.get(FakePrismaClient) as never);
+      const [row] = await sql.query<{ zone: string; at: Date }>({
+        text: "SELECT current_setting('TimeZone') AS zone, $1::timestamptz AS at",
+        values: ['2030-01-01T10:00:00.000Z'],
+      });
+      expect(row).toEqual({ zone: 'UTC', at: new Date('2030-01-01T10:00:00.000Z') });
+    } finally {
+      await connection.close();
+      await onServer(db, `ALTER DATABASE "${databaseName(db)}" RESET timezone`);
     }
   });
 

@@ -2,6 +2,8 @@ import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdow
 import { BaseServiceConfig } from '../config/service-config.js';
 import { READINESS_CHECKS, ReadinessCheck } from '../observability/readiness.js';
 import { DatabaseConnection, PrismaAdapter } from './database-connection.js';
+import { HotPathSql } from './hot-path-sql.js';
+import { PRISMA_CLIENT } from './prisma-client.token.js';
 
 export interface PrismaClientLike {
   $disconnect(): Promise<void>;
@@ -18,7 +20,7 @@ export interface DatabaseModuleOptions<T extends PrismaClientLike> {
   client: PrismaClientClass<T>;
 }
 
-export const PRISMA_CLIENT = Symbol('PRISMA_CLIENT');
+export { PRISMA_CLIENT };
 
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
@@ -78,8 +80,9 @@ export class DatabaseModule {
           ],
         },
         DatabaseLifecycle,
+        HotPathSql,
       ],
-      exports: [DatabaseConnection, options.client, PRISMA_CLIENT, READINESS_CHECKS],
+      exports: [DatabaseConnection, options.client, PRISMA_CLIENT, READINESS_CHECKS, HotPathSql],
     };
   }
 }
