@@ -70,6 +70,13 @@ export class NotificationServiceConfig extends BaseServiceConfig {
   @Max(100)
   MAIL_DISPATCH_BATCH_SIZE = 10;
 
+  /** SMTP connections kept open to the server (pooled, each reused for up to 100 emails). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  MAIL_SMTP_CONNECTIONS = 5;
+
   /** Attempts per email before it is marked FAILED. */
   @Type(() => Number)
   @IsInt()

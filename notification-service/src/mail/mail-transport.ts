@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import nodemailer from 'nodemailer';
-import type { SMTPTransportOptions, Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { NotificationServiceConfig } from '../config.js';
 import { MailSink } from './mail-sink.js';
 
@@ -36,10 +37,13 @@ export class MailSendTimeout extends Error {
 
 /**
  * Sends one email over SMTP with nodemailer: to SMTP_HOST, or to the embedded development sink
- * when none is configured (over SMTP as well, so both paths run the same code).
+ * when none is configured (over SMTP as well, so both paths run the same code). Connections are
+ * pooled (up to MAIL_SMTP_CONNECTIONS, each reused for up to 100 messages): a connection, its
+ * greeting and TLS per email cost more than the email. A connection that breaks fails only the
+ * sends on it, which the dispatcher retries.
  */
 @Injectable()
-export class MailTransport {
+export class MailTransport implements OnApplicationShutdown {
   private transporter?: Transporter;
 
   constructor(
@@ -75,14 +79,21 @@ export class MailTransport {
     }
   }
 
+  onApplicationShutdown(): void {
+    this.transporter?.close();
+  }
+
   /** Built on first use: the sink's port is known only once it listens. */
   private connection(): Transporter {
     this.transporter ??= nodemailer.createTransport(this.options());
     return this.transporter;
   }
 
-  private options(): SMTPTransportOptions {
+  private options(): SMTPPool.Options {
     const timeouts = {
+      pool: true as const,
+      maxConnections: this.config.MAIL_SMTP_CONNECTIONS,
+      maxMessages: 100,
       connectionTimeout: this.config.MAIL_SEND_TIMEOUT_MS,
       greetingTimeout: this.config.MAIL_SEND_TIMEOUT_MS,
       socketTimeout: this.config.MAIL_SEND_TIMEOUT_MS,
