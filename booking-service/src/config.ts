@@ -99,7 +99,7 @@ export class BookingServiceConfig extends BaseServiceConfig {
   @IsInt()
   @Min(1)
   @Max(1000)
-  RELAY_BATCH_SIZE = 50;
+  RELAY_BATCH_SIZE = 200;
 
   /** Batch calls of one pass in flight at once (one per subscriber, unless a share is split). */
   @Type(() => Number)
