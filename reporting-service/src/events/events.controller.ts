@@ -1,6 +1,7 @@
 import {
   ApiProblem,
   EventBatchDto,
+  EventBatchEvents,
   EventBatchReceiptsDto,
   EventEnvelopeDto,
   EventReceiptDto,
@@ -8,7 +9,7 @@ import {
   ServiceOnly,
 } from '@cowork/service-kit';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EventsService } from './events.service.js';
 
 /** Called by booking-service's outbox relay only (service tokens). */
@@ -63,15 +64,16 @@ export class InternalEventsController {
       'before it are answered and the rest is not recorded, to be delivered again; on the first event the error is ' +
       'answered as by the single endpoint (5xx). Every receipt is answered after its commit.',
   })
+  @ApiBody({ type: EventBatchDto })
   @ApiOkResponse({ type: EventBatchReceiptsDto })
   @ApiProblem(
     400,
     'The body is not `{events: [...]}` with 1 to 200 events (VALIDATION_FAILED); a malformed event inside a valid ' +
       'list is answered in its receipt instead',
   )
-  receiveBatch(@Body() batch: EventBatchDto): Promise<EventBatchReceiptsDto> {
+  receiveBatch(@EventBatchEvents() events: unknown[]): Promise<EventBatchReceiptsDto> {
     return receiveEventBatch(
-      batch.events,
+      events,
       (envelope) => this.events.receive(envelope),
       (envelopes) => this.events.receiveAll(envelopes),
     );

@@ -1,4 +1,6 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ValidationFailedError } from '../errors/domain-error.js';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString } from 'class-validator';
 import { EVENT_OUTCOMES, EventEnvelopeDto } from './event-envelope.dto.js';
 
@@ -88,3 +90,26 @@ export class EventBatchReceiptsDto {
   @IsArray()
   receipts!: EventBatchReceiptDto[];
 }
+
+/**
+ * The `events` of a `POST /internal/events/batch` body, checked to be a list of 1 to
+ * EVENT_BATCH_MAX_EVENTS (else 400 VALIDATION_FAILED naming `events`); document the body with
+ * `@ApiBody({ type: EventBatchDto })`. Not through the global ValidationPipe: it would deep-copy
+ * every event and its payload, the largest cost of a batch (bench/README.md), before each event is
+ * validated on its own anyway (receiveEventBatch).
+ */
+export const EventBatchEvents = createParamDecorator((_data: unknown, context: ExecutionContext): unknown[] => {
+  const body = context.switchToHttp().getRequest<{ body?: unknown }>().body;
+  const events = (body as { events?: unknown } | null | undefined)?.events;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw ValidationFailedError.forField('body', 'the body must be an object {events: [...]}');
+  }
+  const unknownFields = Object.keys(body).filter((key) => key !== 'events');
+  if (unknownFields.length > 0) {
+    throw ValidationFailedError.forField(unknownFields[0]!, `property ${unknownFields[0]} should not exist`);
+  }
+  if (!Array.isArray(events) || events.length < 1 || events.length > EVENT_BATCH_MAX_EVENTS) {
+    throw ValidationFailedError.forField('events', `events must be an array of 1 to ${EVENT_BATCH_MAX_EVENTS} events`);
+  }
+  return events;
+});

@@ -116,6 +116,23 @@ describe('receiveEventBatch', () => {
     await expect(receiveEventBatch([envelope(), envelope()], receive)).rejects.toThrow('database is down');
   });
 
+  it('hands the payload over as sent, and rejects one that is not an object naming it', async () => {
+    const payload = { booking: { id: 'b', nested: { deep: [1, 2] } } };
+    const good = envelope({ payload });
+    const bad = envelope({ payload: [1, 2] });
+    const handed: unknown[] = [];
+
+    const { receipts } = await receiveEventBatch([good, bad], async (e) => {
+      handed.push(e.payload);
+      return { eventId: e.id, outcome: 'applied' };
+    });
+
+    expect(handed).toEqual([payload]);
+    expect(handed[0]).toBe(payload);
+    expect(receipts[1]).toMatchObject({ eventId: bad.id, outcome: 'rejected', status: 400, code: 'VALIDATION_FAILED' });
+    expect(receipts[1]!.detail).toContain('payload');
+  });
+
   describe('with a set-based receiveAll', () => {
     it('hands every valid envelope over in one call, in order, and answers its receipts beside the malformed ones', async () => {
       const events = [envelope(), { id: 'x', version: 'one' }, envelope()];
