@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { OPENING_HOURS, SlotAllocator } from './data.js';
+import { flushToDisk, OPENING_HOURS, SlotAllocator } from './data.js';
 
 export interface Measurement {
   rps: number;
@@ -234,7 +234,7 @@ async function connectPooled(pool: pg.Pool, timeoutMs = 60_000): Promise<pg.Pool
   }
 }
 
-/** Removes what the raw scenario wrote (its bookings, events and deliveries), then VACUUM ANALYZE. */
+/** Removes what the raw scenario wrote (its bookings, events and deliveries), then VACUUM ANALYZE and CHECKPOINT. */
 export async function removeRawRows(client: pg.Client): Promise<void> {
   {
     await client.query(`DELETE FROM outbox_events WHERE type = $1`, [RAW_EVENT_TYPE]);
@@ -242,5 +242,6 @@ export async function removeRawRows(client: pg.Client): Promise<void> {
     await client.query('VACUUM ANALYZE bookings');
     await client.query('VACUUM ANALYZE outbox_events');
     await client.query('VACUUM ANALYZE outbox_deliveries');
+    await flushToDisk(client);
   }
 }
