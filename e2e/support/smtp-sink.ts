@@ -40,6 +40,9 @@ export class SmtpSink {
       },
     });
     const sink = new SmtpSink(server, messages);
+    // a client that vanishes mid-connection (a killed notification-service with pooled connections
+    // open) is an error event on the server: expected here, and fatal to the process if unheard
+    server.on('error', () => undefined);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     return sink;
   }
