@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
@@ -44,6 +44,7 @@ export class MailSendTimeout extends Error {
  */
 @Injectable()
 export class MailTransport implements OnApplicationShutdown {
+  private readonly logger = new Logger(MailTransport.name);
   private transporter?: Transporter;
 
   constructor(
@@ -85,7 +86,12 @@ export class MailTransport implements OnApplicationShutdown {
 
   /** Built on first use: the sink's port is known only once it listens. */
   private connection(): Transporter {
-    this.transporter ??= nodemailer.createTransport(this.options());
+    if (!this.transporter) {
+      this.transporter = nodemailer.createTransport(this.options());
+      // a pooled connection failing between sends must not be an unheard 'error' event (fatal):
+      // the sends on it fail and are retried by the dispatcher
+      this.transporter.on('error', (error: Error) => this.logger.warn(`SMTP transport: ${error.message}`));
+    }
     return this.transporter;
   }
 
