@@ -85,6 +85,7 @@ describe('database schema (integration)', () => {
         '20261125030000_payment_saga',
         '20261125040000_event_relay',
         '20261125050000_audit_entries',
+        '20261125060000_relay_lease',
       ]);
       for (const row of rows) {
         expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);

@@ -47,7 +47,7 @@ export class OutboxRepository {
    * Leases up to `limit` due deliveries in one statement, which also reads their events. A row is due when it is PENDING, its
    * time has come, and every earlier event of the same booking has been delivered to the same
    * subscriber (per-booking order). `FOR UPDATE SKIP LOCKED` lets concurrent relays take
-   * disjoint rows; the lease (next_attempt_at pushed out) keeps a row from being taken again
+   * disjoint rows; the lease (leased_until, outside every index: a HOT update) keeps a row from being taken again
    * while it is being delivered, and frees it if the relay dies. The attempt is counted here, so
    * an event that crashes its relay still ends DEAD.
    */
@@ -58,6 +58,7 @@ export class OutboxRepository {
         FROM outbox_deliveries c
         WHERE c.status = 'PENDING'
           AND c.next_attempt_at <= now()
+          AND (c.leased_until IS NULL OR c.leased_until <= now())
           AND NOT EXISTS (
             SELECT 1 FROM outbox_deliveries p
             WHERE p.subscriber = c.subscriber
@@ -72,7 +73,7 @@ export class OutboxRepository {
       claimed AS (
         UPDATE outbox_deliveries d
         SET attempts = d.attempts + 1,
-            next_attempt_at = now() + ${leaseMs} * interval '1 millisecond',
+            leased_until = now() + ${leaseMs} * interval '1 millisecond',
             updated_at = now()
         FROM due
         WHERE d.event_id = due.event_id AND d.subscriber = due.subscriber
@@ -96,7 +97,7 @@ export class OutboxRepository {
     if (deliveries.length === 0) return;
     await this.sql.query(Prisma.sql`
       UPDATE outbox_deliveries d
-      SET status = 'DELIVERED', delivered_at = now(), last_error = NULL, updated_at = now()
+      SET status = 'DELIVERED', delivered_at = now(), last_error = NULL, leased_until = NULL, updated_at = now()
       FROM unnest(${deliveries.map((k) => k.eventId)}::uuid[], ${deliveries.map((k) => k.subscriber)}::varchar[])
         AS k(event_id, subscriber)
       WHERE d.event_id = k.event_id AND d.subscriber = k.subscriber AND d.status = 'PENDING'`);
@@ -114,6 +115,7 @@ export class OutboxRepository {
           next_attempt_at = CASE WHEN f.dead THEN d.next_attempt_at ELSE f.retry_at END,
           last_error = f.error,
           attempts = CASE WHEN f.counted THEN d.attempts ELSE greatest(d.attempts - 1, 0) END,
+          leased_until = NULL,
           updated_at = now()
       FROM unnest(
         ${failures.map((f) => f.eventId)}::uuid[],
@@ -156,7 +158,7 @@ export class OutboxRepository {
   async redrive(eventId: string): Promise<number> {
     const { count } = await this.prisma.outboxDelivery.updateMany({
       where: { eventId, status: DeliveryStatus.DEAD },
-      data: { status: DeliveryStatus.PENDING, attempts: 0, nextAttemptAt: new Date() },
+      data: { status: DeliveryStatus.PENDING, attempts: 0, nextAttemptAt: new Date(), leasedUntil: null },
     });
     return count;
   }
