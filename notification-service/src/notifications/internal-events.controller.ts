@@ -1,6 +1,6 @@
 import {
   ApiProblem,
-  EventBatchDto,
+  EventBatchEndpoint,
   EventBatchEvents,
   EventBatchReceiptsDto,
   EventEnvelopeDto,
@@ -9,7 +9,7 @@ import {
   ServiceOnly,
 } from '@cowork/service-kit';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EventConsumer } from './event-consumer.service.js';
 
 /** Called by booking-service's outbox relay only (service tokens). */
@@ -42,10 +42,7 @@ export class InternalEventsController {
     return this.consumer.receive(envelope);
   }
 
-  @Post('events/batch')
-  @HttpCode(200)
-  @ServiceOnly()
-  @ApiOperation({
+  @EventBatchEndpoint({
     summary: 'Deliver a batch of booking events',
     description:
       'Checks each event of the list exactly as `POST /internal/events` would and applies all the accepted ones ' +
@@ -60,13 +57,6 @@ export class InternalEventsController {
       'before it are answered and the rest is not recorded, to be delivered again; on the first event the error is ' +
       'answered as by the single endpoint (5xx).',
   })
-  @ApiBody({ type: EventBatchDto })
-  @ApiOkResponse({ type: EventBatchReceiptsDto })
-  @ApiProblem(
-    400,
-    'The body is not `{events: [...]}` with 1 to 200 events (VALIDATION_FAILED); a malformed event inside a valid ' +
-      'list is answered in its receipt instead',
-  )
   receiveBatch(@EventBatchEvents() events: unknown[]): Promise<EventBatchReceiptsDto> {
     return receiveEventBatch(
       events,

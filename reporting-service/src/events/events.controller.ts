@@ -1,6 +1,6 @@
 import {
   ApiProblem,
-  EventBatchDto,
+  EventBatchEndpoint,
   EventBatchEvents,
   EventBatchReceiptsDto,
   EventEnvelopeDto,
@@ -9,7 +9,7 @@ import {
   ServiceOnly,
 } from '@cowork/service-kit';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EventsService } from './events.service.js';
 
 /** Called by booking-service's outbox relay only (service tokens). */
@@ -46,10 +46,7 @@ export class InternalEventsController {
     return this.events.receive(envelope);
   }
 
-  @Post('events/batch')
-  @HttpCode(200)
-  @ServiceOnly()
-  @ApiOperation({
+  @EventBatchEndpoint({
     summary: 'Deliver a batch of booking events to the read model',
     description:
       'Applies the events of the list in the order given, each with the outcome `POST /internal/events` would ' +
@@ -64,13 +61,6 @@ export class InternalEventsController {
       'before it are answered and the rest is not recorded, to be delivered again; on the first event the error is ' +
       'answered as by the single endpoint (5xx). Every receipt is answered after its commit.',
   })
-  @ApiBody({ type: EventBatchDto })
-  @ApiOkResponse({ type: EventBatchReceiptsDto })
-  @ApiProblem(
-    400,
-    'The body is not `{events: [...]}` with 1 to 200 events (VALIDATION_FAILED); a malformed event inside a valid ' +
-      'list is answered in its receipt instead',
-  )
   receiveBatch(@EventBatchEvents() events: unknown[]): Promise<EventBatchReceiptsDto> {
     return receiveEventBatch(
       events,
