@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
@@ -22,7 +21,7 @@ import {
 import { explainBookingStatements, ExplainResult } from './explain.js';
 import { measureHttp, Measurement, measureRawDb, Phases, removeRawRows } from './load.js';
 import { BenchPlatform, ServiceName } from './platform.js';
-import { BENCH_ROOT, REPO_ROOT } from './process.js';
+import { BENCH_ROOT } from './process.js';
 import { InspectorProfiler, ProfileSummary, summarizeProfile } from './profiler.js';
 import {
   BenchResults,
@@ -75,28 +74,6 @@ const normalizedServerUrl = (() => {
 
 const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
-// ------------------------------------------------------------------ build check
-function ensureBuilt(): void {
-  const needed = [
-    ...readdirSync(join(REPO_ROOT, 'libs')).map((l) => join(REPO_ROOT, 'libs', l, 'dist', 'index.js')),
-    ...[
-      'auth-service',
-      'user-service',
-      'workspace-service',
-      'booking-service',
-      'payment-service',
-      'notification-service',
-      'reporting-service',
-      'admin-service',
-    ].map((s) => join(REPO_ROOT, s, 'dist', 'main.js')),
-  ];
-  const missing = needed.filter((f) => !existsSync(f));
-  if (missing.length === 0) return;
-  log(`not built (${missing.length} missing, e.g. ${missing[0].replace(REPO_ROOT + '/', '')}): ./dev.sh setup`);
-  const r = spawnSync(join(REPO_ROOT, 'dev.sh'), ['setup'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('./dev.sh setup failed');
-}
-
 // ------------------------------------------------------------------ the run
 let platform: BenchPlatform | undefined;
 let sink: SmtpSink | undefined;
@@ -128,7 +105,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 async function main(): Promise<void> {
   const startedAt = new Date();
-  ensureBuilt();
   const server = await connectWithRetry(normalizedServerUrl);
   const postgresVersion = (await server.query<{ version: string }>('SELECT version()')).rows[0].version;
   const slotsFree = (
