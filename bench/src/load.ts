@@ -1,3 +1,4 @@
+import { uuidv7 } from '@cowork/service-kit';
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -111,7 +112,7 @@ export async function measureRawDb(bookingDbUrl: string, ctx: RawContext, phases
     const slot = ctx.slots.next();
     const member = ctx.members[n % ctx.members.length];
     const workspace = ctx.workspaces.find((w) => w.id === slot.workspaceId)!;
-    const id = randomUUID();
+    const id = uuidv7();
     const key = `${RAW_KEY_PREFIX}${n++}-${randomUUID()}`;
     const now = new Date();
     const payload = {
@@ -164,7 +165,7 @@ export async function measureRawDb(bookingDbUrl: string, ctx: RawContext, phases
         JSON.stringify(OPENING_HOURS),
         new Date(now.getTime() + 900_000),
         now,
-        randomUUID(),
+        uuidv7(),
         RAW_EVENT_TYPE,
         JSON.stringify(payload),
         SUBSCRIBERS,

@@ -10,10 +10,10 @@ import {
   Page,
   toPage,
   UserPrincipal,
+  uuidv7,
 } from '@cowork/service-kit';
 import { checkBookingRules, priceForRange } from '@cowork/workspace-rules';
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { BookingUser, UserClient } from '../clients/user.client.js';
 import { Workspace, WorkspaceClient } from '../clients/workspace.client.js';
 import { Prisma, type Booking } from '../generated/prisma/client.js';
@@ -94,7 +94,7 @@ export class BookingsService {
     const outcome = await this.bookings
       .create(
         {
-          id: randomUUID(),
+          id: uuidv7(),
           userId,
           workspaceId: workspace.id,
           startTime: range.start,

@@ -1,5 +1,5 @@
+import { uuidv7 } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.js';
 import { EventSubscribers } from './event-subscribers.js';
 
@@ -59,7 +59,7 @@ export class OutboxWriter {
     return Prisma.sql`
       event AS (
         INSERT INTO outbox_events (id, type, aggregate_id, schema_version, payload, occurred_at, updated_at)
-        SELECT ${randomUUID()}::uuid, ${event.type}, ${from}.id, ${event.schemaVersion},
+        SELECT ${uuidv7()}::uuid, ${event.type}, ${from}.id, ${event.schemaVersion},
                ${JSON.stringify(event.payload)}::jsonb, now(), now()
         FROM ${from}
         RETURNING id, aggregate_id, position

@@ -3,6 +3,7 @@ import {
   IdempotentRequestInFlightError,
   requestFingerprint,
   requireIdempotencyKey,
+  uuidv7,
 } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -68,7 +69,7 @@ export class IdempotencyService {
       const now = this.now();
       const lockToken = randomUUID();
       const lockedUntil = new Date(now.getTime() + this.lockMs);
-      const recordId = randomUUID();
+      const recordId = uuidv7();
       const inserted = await this.records.insert({
         id: recordId,
         scope: input.scope,

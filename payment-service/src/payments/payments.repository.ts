@@ -1,6 +1,5 @@
-import { afterCursor, HotPathSql, KeysetCursor, postgresErrorCode } from '@cowork/service-kit';
+import { afterCursor, HotPathSql, KeysetCursor, postgresErrorCode, uuidv7 } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Payment, Prisma, PrismaClient, Refund } from '../generated/prisma/client.js';
 import { PaymentStatus, RefundStatus } from '../generated/prisma/enums.js';
 import { ClaimHandle, StoredResponse } from '../idempotency/idempotency.repository.js';
@@ -213,7 +212,7 @@ export class PaymentsRepository {
         });
         const refund = await tx.refund.create({
           data: {
-            id: randomUUID(),
+            id: uuidv7(),
             paymentId: payment.id,
             amountCents: portion,
             status: RefundStatus.PENDING,

@@ -5,10 +5,11 @@ import {
   isAdmin,
   Page,
   toPage,
+  uuidv7,
 } from '@cowork/service-kit';
 import type { UserPrincipal } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { PaymentServiceConfig } from '../config.js';
 import type { IdempotencyRecord, Payment } from '../generated/prisma/client.js';
 import { PaymentStatus } from '../generated/prisma/enums.js';
@@ -123,7 +124,7 @@ export class PaymentsService {
     const declined = result.outcome === 'declined' ? result : undefined;
     const outcome = await this.payments.recordCharge(
       {
-        id: randomUUID(),
+        id: uuidv7(),
         ...request,
         status: declined ? PaymentStatus.FAILED : PaymentStatus.SUCCEEDED,
         provider: this.provider.name,

@@ -5,3 +5,4 @@ export * from './migrations.js';
 export * from './sql-session.js';
 export * from './unique-violation.js';
 export * from './text-search.js';
+export * from './uuidv7.js';
