@@ -1,7 +1,6 @@
+import { HotPathSql, uuidv7 } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { PrismaClient } from '../generated/prisma/client.js';
-import { DeliveryOutcome } from '../generated/prisma/enums.js';
+import { Prisma } from '../generated/prisma/client.js';
 
 /** A PENDING email taken by one dispatcher until `leaseUntil`. */
 export interface ClaimedEmail {
@@ -13,8 +12,9 @@ export interface ClaimedEmail {
   /** attempts made before this one */
   attempts: number;
   /**
-   * The lease: next_attempt_at as the claim set it. Finishing the attempt requires it unchanged,
-   * so a dispatcher whose lease ran out (and whose email another one took) changes nothing.
+   * The lease: next_attempt_at as the claim set it (timestamptz(3), which the driver reads as a
+   * Date, to the millisecond). Finishing the attempt requires it unchanged, compared exactly, so a
+   * dispatcher whose lease ran out (and whose email another one took) changes nothing.
    */
   leaseUntil: Date;
 }
@@ -29,10 +29,17 @@ export type FinishedAs = 'sent' | 'retrying' | 'failed' | 'lease-lost';
 const TEXT_MAX = 1000;
 const clip = (text: string | null) => (text === null ? null : [...text].slice(0, TEXT_MAX).join(''));
 
-/** The dispatcher's view of the notifications table: claim due emails, record each attempt. */
+/**
+ * The dispatcher's view of the notifications table: claim due emails, record each attempt. Its
+ * three statements run for every email sent, so they go straight on the driver (HotPathSql), one
+ * statement each, with no Prisma query layer and no interactive transaction.
+ */
 @Injectable()
 export class DeliveryRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    /** the dispatcher's statements run for every email: straight on the driver */
+    private readonly sql: HotPathSql,
+  ) {}
 
   /**
    * Claims up to `limit` due PENDING emails in one statement (its own transaction): rows locked
@@ -42,7 +49,7 @@ export class DeliveryRepository {
    * Times are the database's clock, the one every replica shares.
    */
   claimDue(limit: number, leaseMs: number): Promise<ClaimedEmail[]> {
-    return this.prisma.$queryRaw<ClaimedEmail[]>`
+    return this.sql.query<ClaimedEmail>(Prisma.sql`
       WITH due AS (
         SELECT id FROM notifications
          WHERE status = 'PENDING' AND channel = 'EMAIL' AND next_attempt_at <= now()
@@ -53,45 +60,46 @@ export class DeliveryRepository {
          SET next_attempt_at = now() + ${leaseMs}::integer * interval '1 millisecond', updated_at = now()
         FROM due
        WHERE n.id = due.id
-      RETURNING n.id, n.recipient, n.title, n.body AS text, n.html, n.attempts, n.next_attempt_at AS "leaseUntil"`;
+      RETURNING n.id, n.recipient, n.title, n.body AS text, n.html, n.attempts, n.next_attempt_at AS "leaseUntil"`);
   }
 
-  /** The server accepted the email: SENT, and the attempt recorded. */
-  recordSent(email: ClaimedEmail, report: SendReport): Promise<FinishedAs> {
-    return this.prisma.$transaction(async (tx) => {
-      const updated = await tx.$executeRaw`
+  /**
+   * The server accepted the email: SENT, and the attempt recorded, in one statement (so one
+   * transaction). The UPDATE applies only while the lease holds; the attempt row is written
+   * either way (a data-modifying WITH runs whether or not anything reads it), so a late finish
+   * still leaves its attempt on record. Both rows get the statement's now().
+   */
+  async recordSent(email: ClaimedEmail, report: SendReport): Promise<FinishedAs> {
+    const rows = await this.sql.query<{ id: string }>(Prisma.sql`
+      WITH sent AS (
         UPDATE notifications
            SET status = 'SENT', sent_at = now(), attempts = attempts + 1, next_attempt_at = NULL,
                last_error = NULL, updated_at = now()
          WHERE id = ${email.id}::uuid AND status = 'PENDING'
-           AND next_attempt_at = ${email.leaseUntil.toISOString()}::timestamptz`;
-      await tx.deliveryAttempt.create({
-        data: {
-          id: randomUUID(),
-          notificationId: email.id,
-          attempt: email.attempts + 1,
-          outcome: DeliveryOutcome.SENT,
-          smtpResponse: clip(report.smtpResponse),
-          messageId: report.messageId,
-        },
-      });
-      return updated === 1 ? 'sent' : 'lease-lost';
-    });
+           AND next_attempt_at = ${email.leaseUntil.toISOString()}::timestamptz
+        RETURNING id),
+      attempt AS (
+        INSERT INTO notification_attempts (id, notification_id, attempt, outcome, smtp_response, message_id, created_at)
+        VALUES (${uuidv7()}::uuid, ${email.id}::uuid, ${email.attempts + 1}::integer, 'SENT'::"DeliveryOutcome",
+                ${clip(report.smtpResponse)}, ${report.messageId}, now()))
+      SELECT id::text AS id FROM sent`);
+    return rows.length === 1 ? 'sent' : 'lease-lost';
   }
 
   /**
    * The send failed: the attempt is recorded and the email waits `retryInMs` for the next one,
-   * or becomes FAILED when this was attempt number `maxAttempts`.
+   * or becomes FAILED when this was attempt number `maxAttempts`. One statement, like
+   * recordSent: the email changes only while the lease holds, the attempt row is written either way.
    */
-  recordFailed(
+  async recordFailed(
     email: ClaimedEmail,
     error: string,
     smtpResponse: string | null,
     maxAttempts: number,
     retryInMs: number,
   ): Promise<FinishedAs> {
-    return this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ status: string }[]>`
+    const rows = await this.sql.query<{ status: string }>(Prisma.sql`
+      WITH failed AS (
         UPDATE notifications
            SET attempts = attempts + 1,
                status = CASE WHEN attempts + 1 >= ${maxAttempts}::integer
@@ -101,19 +109,13 @@ export class DeliveryRepository {
                last_error = ${clip(error)}, updated_at = now()
          WHERE id = ${email.id}::uuid AND status = 'PENDING'
            AND next_attempt_at = ${email.leaseUntil.toISOString()}::timestamptz
-        RETURNING status::text AS status`;
-      await tx.deliveryAttempt.create({
-        data: {
-          id: randomUUID(),
-          notificationId: email.id,
-          attempt: email.attempts + 1,
-          outcome: DeliveryOutcome.FAILED,
-          error: clip(error) ?? 'unknown error',
-          smtpResponse: clip(smtpResponse),
-        },
-      });
-      if (rows.length === 0) return 'lease-lost';
-      return rows[0]!.status === 'FAILED' ? 'failed' : 'retrying';
-    });
+        RETURNING status::text AS status),
+      attempt AS (
+        INSERT INTO notification_attempts (id, notification_id, attempt, outcome, error, smtp_response, created_at)
+        VALUES (${uuidv7()}::uuid, ${email.id}::uuid, ${email.attempts + 1}::integer, 'FAILED'::"DeliveryOutcome",
+                ${clip(error) ?? 'unknown error'}, ${clip(smtpResponse)}, now()))
+      SELECT status FROM failed`);
+    if (rows.length === 0) return 'lease-lost';
+    return rows[0]!.status === 'FAILED' ? 'failed' : 'retrying';
   }
 }

@@ -6,10 +6,11 @@ import {
   postgresErrorCode,
   recordEventOnce,
   retryTransaction,
+  uuidv7,
+  violatedConstraint,
 } from '@cowork/service-kit';
 import type { EventOutcome } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Notification, NotificationPreference, PrismaClient } from '../generated/prisma/client.js';
 import { NotificationChannel, NotificationStatus, NotificationType } from '../generated/prisma/enums.js';
 import type { RenderedNotification } from '../templates/index.js';
@@ -67,7 +68,7 @@ export class NotificationsRepository {
         await tx.notification.create({
           data: {
             ...common,
-            id: randomUUID(),
+            id: uuidv7(),
             channel: NotificationChannel.IN_APP,
             status: NotificationStatus.DELIVERED,
             title: draft.content.title,
@@ -78,7 +79,7 @@ export class NotificationsRepository {
           await tx.notification.create({
             data: {
               ...common,
-              id: randomUUID(),
+              id: uuidv7(),
               channel: NotificationChannel.EMAIL,
               status: NotificationStatus.PENDING,
               title: draft.content.title,
@@ -155,8 +156,8 @@ export class NotificationsRepository {
             ${column((e) => e.draft.userId)}::uuid[],
             ${column((e) => e.draft.bookingId)}::uuid[],
             ${column((e) => e.draft.type)}::text[]::"NotificationType"[],
-            ${column(() => randomUUID())}::uuid[],
-            ${column(() => randomUUID())}::uuid[],
+            ${column(() => uuidv7())}::uuid[],
+            ${column(() => uuidv7())}::uuid[],
             ${column((e) => e.draft.content.title)}::text[],
             ${column((e) => e.draft.content.body)}::text[],
             ${column((e) => e.draft.content.text)}::text[],
@@ -242,8 +243,17 @@ export class NotificationsRepository {
   }
 }
 
-/** A unique violation on processed_events' key (one on notifications is no race: it is not retried). */
+/** processed_events' primary key (prisma/migrations): the one a twin recording the same event id collides on. */
+const PROCESSED_EVENTS_KEY = 'processed_events_pkey';
+
+/**
+ * A unique violation on processed_events' key (one on notifications is no race: it is not retried),
+ * told by the constraint's name; where the error carries none (PGlite's Prisma adapter keeps only the
+ * key's columns), by the table's name in its text.
+ */
 function isProcessedEventsConflict(error: unknown): boolean {
   if (!isUniqueViolation(error) && postgresErrorCode(error) !== '23505') return false;
+  const constraint = violatedConstraint(error);
+  if (constraint !== undefined) return constraint === PROCESSED_EVENTS_KEY;
   return /processed_events/.test(JSON.stringify((error as { meta?: unknown }).meta ?? {}) + String(error));
 }

@@ -21,8 +21,9 @@ export function emailSuite(h: NotificationServiceHarness, smtp: () => TestSmtpSe
         error: string | null;
         smtp_response: string | null;
         message_id: string | null;
+        created_at: Date;
       }>(
-        'SELECT attempt, outcome, error, smtp_response, message_id FROM notification_attempts WHERE notification_id = $1 ORDER BY attempt, created_at',
+        'SELECT attempt, outcome, error, smtp_response, message_id, created_at FROM notification_attempts WHERE notification_id = $1 ORDER BY attempt, created_at',
         [notificationId],
       );
 
@@ -58,6 +59,8 @@ export function emailSuite(h: NotificationServiceHarness, smtp: () => TestSmtpSe
         expect.objectContaining({ attempt: 1, outcome: 'SENT', error: null, message_id: `<${email.id}@cowork.local>` }),
       ]);
       expect(attempts[0]!.smtp_response).toMatch(/^250 /);
+      // written in one go: one statement, whose now() both rows carry
+      expect(attempts[0]!.created_at).toEqual(row.sent_at);
 
       // nothing is due any more: another pass sends nothing
       await h.drainMail();
@@ -172,7 +175,11 @@ export function emailSuite(h: NotificationServiceHarness, smtp: () => TestSmtpSe
       const row = (await h.emailOf(event))!;
       expect(row).toMatchObject({ status: 'FAILED', attempts: MAX_ATTEMPTS, next_attempt_at: null, sent_at: null });
       expect(row.last_error).toMatch(/550/);
-      expect((await attemptsOf(id)).map((a) => a.outcome)).toEqual(Array(MAX_ATTEMPTS).fill('FAILED'));
+      const attempts = await attemptsOf(id);
+      expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual(
+        Array.from({ length: MAX_ATTEMPTS }, (_, i) => [i + 1, 'FAILED']),
+      );
+      expect(attempts.every((a) => /550/.test(a.error!) && /^550/.test(a.smtp_response!))).toBe(true);
 
       smtp().refuseWith = undefined;
       await h.makeDue(id); // a FAILED email is not PENDING: nothing to make due
@@ -198,7 +205,7 @@ export function emailSuite(h: NotificationServiceHarness, smtp: () => TestSmtpSe
       for (const member of members) expect(smtp().to(member.user.email)).toHaveLength(1);
     });
 
-    it('does not claim an email another dispatcher holds, and takes it over once that lease runs out', async () => {
+    it('does not claim an email another dispatcher holds, takes it over once that lease runs out, and records a late finish without applying it', async () => {
       const member = await h.member();
       const event = await h.notify(member, 'booking.confirmed');
       const { id } = (await h.emailOf(event))!;
@@ -207,6 +214,7 @@ export function emailSuite(h: NotificationServiceHarness, smtp: () => TestSmtpSe
       // a dispatcher claims it, and dies before sending
       const [claimed] = (await deliveries.claimDue(50, 60_000)).filter((e) => e.id === id);
       expect(claimed).toBeDefined();
+      expect(claimed!.leaseUntil).toBeInstanceOf(Date);
       expect((await deliveries.claimDue(50, 60_000)).map((e) => e.id)).not.toContain(id);
 
       await h.makeDue(id); // its lease ran out
@@ -214,9 +222,24 @@ export function emailSuite(h: NotificationServiceHarness, smtp: () => TestSmtpSe
       expect((await h.emailOf(event))!).toMatchObject({ status: 'SENT', attempts: 1 });
       expect(smtp().to(member.user.email)).toHaveLength(1);
 
-      // the first dispatcher coming back late changes nothing
+      // the first dispatcher coming back late changes nothing of the email, whether it sent it or
+      // failed to, and its attempts are on record all the same
+      const sent = (await h.emailOf(event))!;
+      expect(sent).toMatchObject({ status: 'SENT', attempts: 1 });
       expect(await deliveries.recordSent(claimed!, { smtpResponse: '250 late', messageId: null })).toBe('lease-lost');
-      expect((await h.emailOf(event))!).toMatchObject({ status: 'SENT', attempts: 1 });
+      expect(await deliveries.recordFailed(claimed!, 'late failure', '451 late', MAX_ATTEMPTS, 1000)).toBe(
+        'lease-lost',
+      );
+      expect((await h.emailOf(event))!).toEqual(sent);
+      const attempts = await attemptsOf(id);
+      expect(attempts).toHaveLength(3);
+      expect(attempts).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ attempt: 1, outcome: 'SENT', message_id: `<${id}@cowork.local>` }),
+          expect.objectContaining({ attempt: 1, outcome: 'SENT', error: null, smtp_response: '250 late' }),
+          expect.objectContaining({ attempt: 1, outcome: 'FAILED', error: 'late failure', smtp_response: '451 late' }),
+        ]),
+      );
     });
   });
 }

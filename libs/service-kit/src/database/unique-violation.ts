@@ -26,6 +26,27 @@ export function postgresErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The constraint a PostgreSQL error names: the pg driver's `constraint`, or what Prisma's driver
+ * adapter keeps of it (P2010 and P2002: meta.driverAdapterError.cause.constraint.index), looked for
+ * along the `cause` chain as postgresErrorCode looks for the code. PGlite's adapter keeps only the
+ * key's columns: undefined there.
+ */
+export function violatedConstraint(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  for (let e = error; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const o = e as {
+      constraint?: unknown;
+      meta?: { driverAdapterError?: { cause?: { constraint?: { index?: unknown } } } };
+    };
+    if (typeof o.constraint === 'string') return o.constraint;
+    const index = o.meta?.driverAdapterError?.cause?.constraint?.index;
+    if (typeof index === 'string') return index;
+  }
+  return undefined;
+}
+
 /** Prisma: pool timeout, transaction could not start or timed out, write conflict or deadlock. */
 const TRANSIENT_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
 /** Node's socket errors, as the pg driver passes them on. */
