@@ -75,4 +75,25 @@ export class AuthServiceConfig extends BaseServiceConfig {
   @IsInt()
   @Min(1)
   LOGIN_WINDOW_SECONDS = 900;
+
+  /**
+   * How often stale rows are deleted: login throttles whose window ended, and the refresh tokens
+   * of logins expired for longer than REFRESH_TOKEN_RETENTION_DAYS. 0 turns the purge off.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 3_600_000)
+  PURGE_INTERVAL_MS = 600_000;
+
+  /**
+   * A login's refresh tokens are deleted this many days after its last token expired. Until then
+   * every token of the login is kept, spent and revoked ones included: presenting one is still
+   * answered as expired, revoked, or reuse (which revokes the login).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  REFRESH_TOKEN_RETENTION_DAYS = 7;
 }

@@ -13,6 +13,21 @@ describe('auth-service configuration', () => {
     expect(loadConfig(AuthServiceConfig, {}).PORT).toBe(3000);
   });
 
+  it('purges every 10 minutes, keeping ended logins 7 days, unless told otherwise; PURGE_INTERVAL_MS=0 turns it off', () => {
+    expect(loadConfig(AuthServiceConfig, {})).toMatchObject({
+      PURGE_INTERVAL_MS: 600_000,
+      REFRESH_TOKEN_RETENTION_DAYS: 7,
+    });
+    expect(loadConfig(AuthServiceConfig, { PURGE_INTERVAL_MS: '0' }).PURGE_INTERVAL_MS).toBe(0);
+  });
+
+  it('refuses a negative purge interval and a retention under a day', () => {
+    expect(() => loadConfig(AuthServiceConfig, { PURGE_INTERVAL_MS: '-1' })).toThrow(/PURGE_INTERVAL_MS/);
+    expect(() => loadConfig(AuthServiceConfig, { REFRESH_TOKEN_RETENTION_DAYS: '0' })).toThrow(
+      /REFRESH_TOKEN_RETENTION_DAYS/,
+    );
+  });
+
   it('refuses a malformed variable, naming it', () => {
     expect(() => loadConfig(AuthServiceConfig, { PORT: 'eighty', DATABASE_URL: 'mysql://x' })).toThrow(
       ConfigurationError,

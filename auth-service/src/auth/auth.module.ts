@@ -8,6 +8,7 @@ import { CredentialsRepository } from './credentials.repository.js';
 import { InternalSessionsController } from './internal-sessions.controller.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
+import { StaleAuthRecordsPurge } from './stale-auth-records-purge.js';
 
 @Module({
   controllers: [AuthController, InternalSessionsController],
@@ -19,6 +20,7 @@ import { PasswordHasher } from './password-hasher.js';
     RefreshTokens,
     UserServiceClient,
     AdminBootstrap,
+    StaleAuthRecordsPurge,
   ],
 })
 export class AccountsModule {}

@@ -68,6 +68,36 @@ export class LoginThrottle {
     return Math.max(1, row?.retry_after ?? 1);
   }
 
+  /**
+   * One batch of the purge: deletes up to `limit` rows whose window ended, of the keys after
+   * `after` (in key order). Such a row says nothing any more: the key's next claim would start a
+   * new window at 1 anyway, and without the row it inserts one. Returns the rows deleted and the
+   * key the next batch starts after (undefined when no stale key is left past this batch).
+   *
+   * One DELETE. The window is checked again on the row being deleted, so a row that a concurrent
+   * claim has just moved to a new window is left alone (a claim never loses its count), and two
+   * replicas purging at once merely find fewer rows to delete.
+   */
+  async purgeEndedWindows(after: string, limit: number): Promise<{ purged: number; next?: string }> {
+    const window = this.config.LOGIN_WINDOW_SECONDS;
+    const [batch] = await this.prisma.$queryRaw<{ scanned: number; last: string | null; purged: number }[]>`
+      WITH stale AS (
+        SELECT key FROM login_throttles
+         WHERE key > ${after} AND window_started_at <= now() - make_interval(secs => ${window})
+         ORDER BY key
+         LIMIT ${limit}
+      ), purged AS (
+        DELETE FROM login_throttles t USING stale
+         WHERE t.key = stale.key AND t.window_started_at <= now() - make_interval(secs => ${window})
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM stale)::int AS scanned,
+             (SELECT max(key) FROM stale) AS last,
+             (SELECT count(*) FROM purged)::int AS purged`;
+    if (!batch) return { purged: 0 };
+    return { purged: batch.purged, next: batch.scanned >= limit ? (batch.last ?? undefined) : undefined };
+  }
+
   private async giveBack(key: string): Promise<void> {
     await this.prisma.$executeRaw`
       UPDATE login_throttles SET failures = failures - 1, updated_at = now()

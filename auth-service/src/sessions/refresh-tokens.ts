@@ -86,6 +86,45 @@ export class RefreshTokens {
     return count;
   }
 
+  /**
+   * One batch of the purge: deletes up to `limit` families (logins) whose every token expired
+   * more than REFRESH_TOKEN_RETENTION_DAYS ago, each family as a whole. Returns the families and
+   * the tokens deleted.
+   *
+   * Reuse detection needs a family's spent tokens for as long as the family can be rotated:
+   * presenting a spent token answers reuse and revokes the family, however old that token is.
+   * So nothing is deleted token by token: a family goes only once all of its tokens, the unspent
+   * one (the only one that can be rotated) included, expired, and the retention period after that
+   * has passed. Until then presenting any of them, revoked ones included, is answered as before.
+   * Candidates are the families' unspent tokens (a family has one: rotation spends a token and
+   * adds the next in one transaction), found through the partial index
+   * refresh_tokens_unspent_expires_at_idx; the NOT EXISTS keeps a family that still has a later
+   * token, whatever the reason.
+   *
+   * One DELETE, safe with several replicas: a family it selects can no longer change (nothing in
+   * it is valid, so nothing rotates it), and two replicas purging the same family at once only
+   * delete each row once between them.
+   */
+  async purgeExpiredFamilies(limit: number): Promise<{ families: number; tokens: number }> {
+    const retentionDays = this.config.REFRESH_TOKEN_RETENTION_DAYS;
+    const [batch] = await this.prisma.$queryRaw<{ families: number; tokens: number }[]>`
+      WITH ended AS (
+        SELECT unspent.family_id FROM refresh_tokens unspent
+         WHERE unspent.used_at IS NULL
+           AND unspent.expires_at < now() - make_interval(days => ${retentionDays}::int)
+           AND NOT EXISTS (
+             SELECT 1 FROM refresh_tokens later
+              WHERE later.family_id = unspent.family_id
+                AND later.expires_at >= now() - make_interval(days => ${retentionDays}::int))
+         LIMIT ${limit}
+      ), purged AS (
+        DELETE FROM refresh_tokens WHERE family_id IN (SELECT family_id FROM ended)
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM ended)::int AS families, (SELECT count(*) FROM purged)::int AS tokens`;
+    return batch ?? { families: 0, tokens: 0 };
+  }
+
   private row(token: string, userId: string) {
     return {
       id: randomUUID(),
