@@ -41,6 +41,7 @@ describe('outbox relay (integration)', () => {
     reports.failWhen = () => false;
     notifications.down = false;
     notifications.delayMs = 0;
+    reports.batchRoute = true;
   });
   afterAll(async () => {
     await h?.close();
@@ -151,6 +152,43 @@ describe('outbox relay (integration)', () => {
 
     await settle(); // then each booking's confirmation, again one call per subscriber
     for (const booking of booked) expect(reports.forAggregate(booking.id).map((e) => e.answered)).toEqual([200, 200]);
+  });
+
+  it('delivers one event per call, in order, to a subscriber that has no batch route yet (a rolling deploy)', async () => {
+    const [first, refused, third, fourth] = [await book(), await book(), await book(), await book()];
+    const created = await firstEvents([first, refused, third, fourth]);
+    reports.batchRoute = false;
+    reports.failWhen = (e) => (e.id === created[1]!.id ? 422 : e.id === created[3]!.id ? 503 : false);
+
+    await relay.deliverDue();
+
+    // the batch call got 404; then each event on its own, in outbox order, until the unexpected 503
+    expect(reports.callsWith(created.map((e) => e.id))).toEqual(
+      created.map((e) => ({ requestId: `event-${e.id}`, eventIds: [e.id], path: '/internal/events' })),
+    );
+    const rows = await h.prisma.outboxDelivery.findMany({
+      where: { subscriber: 'reporting-service', eventId: { in: created.map((e) => e.id) } },
+    });
+    const byEvent = new Map(rows.map((d) => [d.eventId, d]));
+    expect(byEvent.get(created[0]!.id)).toMatchObject({ status: 'DELIVERED', attempts: 1 });
+    expect(byEvent.get(created[1]!.id)).toMatchObject({
+      status: 'PENDING',
+      attempts: 1,
+      lastError: 'HTTP 422 BROKEN: refused',
+    });
+    expect(byEvent.get(created[2]!.id)).toMatchObject({ status: 'DELIVERED', attempts: 1 });
+    expect(byEvent.get(created[3]!.id)).toMatchObject({ status: 'PENDING', attempts: 1 });
+
+    reports.failWhen = () => false; // the rest goes through one by one; every booking's events arrive in order
+    await settle();
+    for (const booking of [first, refused, third, fourth]) {
+      expect(
+        reports
+          .forAggregate(booking.id)
+          .filter((e) => e.answered === 200)
+          .map((e) => e.type),
+      ).toEqual(['booking.created', 'booking.confirmed']);
+    }
   });
 
   it('retries, then parks, an event the subscriber rejects while its batch neighbours are delivered', async () => {

@@ -6,11 +6,11 @@ import {
   withRequestId,
 } from '@cowork/service-kit';
 import type { BookingEvent, BookingEventPayload } from '@cowork/booking-events';
-import type { Counter, EventBatchReceiptDto, EventBatchReceiptsDto } from '@cowork/service-kit';
+import type { Counter, EventBatchReceiptDto, EventBatchReceiptsDto, EventReceiptDto } from '@cowork/service-kit';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { BookingServiceConfig } from '../config.js';
 import { SERVICE_NAME } from '../service.js';
-import { EventSubscribers } from './event-subscribers.js';
+import { EventSubscriber, EventSubscribers } from './event-subscribers.js';
 import { ClaimedDelivery, DeliveryFailure, OutboxRepository } from './outbox.repository.js';
 
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -127,10 +127,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const subscriber = this.subscribers.byName(name);
       if (!subscriber) throw new Error(`subscriber ${name} is not configured (EVENT_SUBSCRIBERS)`);
       const events = deliveries.map((d) => toEnvelope(d.event));
-      const answer = await withRequestId(`events-batch-${events[0].id}`, () =>
-        subscriber.client.post<EventBatchReceiptsDto>('/internal/events/batch', { events }),
-      );
-      for (const receipt of answer?.receipts ?? []) receipts.set(receipt.eventId, receipt);
+      for (const receipt of await this.send(subscriber, events)) receipts.set(receipt.eventId, receipt);
       answered = true;
     } catch (error) {
       unanswered = describeFailure(error);
@@ -166,6 +163,49 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (retryAt) this.logger.warn(`delivery failed, will retry: ${message}`);
       else this.logger.error(`parked as DEAD: ${message}`);
     }
+  }
+
+  /**
+   * One batch call. A subscriber without the batch route (404: a release from before it, during a
+   * rolling deploy) gets the same events one call each on POST /internal/events, in order: a
+   * refusal (4xx) is that event's receipt, an unexpected failure stops the calls (the events after
+   * it are untried, as in a batch; on the first event the whole call failed). So the order in which
+   * services are deployed does not matter.
+   */
+  private async send(subscriber: EventSubscriber, events: BookingEvent[]): Promise<EventBatchReceiptDto[]> {
+    try {
+      const answer = await withRequestId(`events-batch-${events[0].id}`, () =>
+        subscriber.client.post<EventBatchReceiptsDto>('/internal/events/batch', { events }),
+      );
+      return answer?.receipts ?? [];
+    } catch (error) {
+      if (!(error instanceof DownstreamRejectedError && error.downstreamStatus === 404)) throw error;
+      this.logger.warn(
+        `${subscriber.name} has no /internal/events/batch: delivering ${events.length} events one by one`,
+      );
+    }
+    const receipts: EventBatchReceiptDto[] = [];
+    for (const event of events) {
+      try {
+        const receipt = await withRequestId(`event-${event.id}`, () =>
+          subscriber.client.post<EventReceiptDto>('/internal/events', event),
+        );
+        receipts.push({ eventId: event.id, outcome: receipt.outcome });
+      } catch (error) {
+        if (!(error instanceof DownstreamRejectedError) || error.downstreamStatus >= 500) {
+          if (receipts.length === 0) throw error;
+          break;
+        }
+        receipts.push({
+          eventId: event.id,
+          outcome: 'rejected',
+          status: error.downstreamStatus,
+          code: typeof error.problem.code === 'string' ? error.problem.code : undefined,
+          detail: typeof error.problem.detail === 'string' ? error.problem.detail : undefined,
+        });
+      }
+    }
+    return receipts;
   }
 
   /** Exponential backoff with full jitter: uniformly within [base, min(cap, base * 2^(n-1))]. */

@@ -15,10 +15,12 @@ export interface ReceivedEvent {
   answered?: number;
 }
 
-/** One POST /internal/events/batch the relay made. */
+/** One POST /internal/events/batch the relay made (or, to a subscriber without it, one POST /internal/events). */
 export interface BatchCall {
   requestId: string | undefined;
   eventIds: string[];
+  /** the route called */
+  path?: string;
 }
 
 /**
@@ -39,6 +41,8 @@ export class FakeSubscriber {
   down = false;
   /** how long to hold each answer (to widen the window two relays could overlap in) */
   delayMs = 0;
+  /** false: a release from before the batch route: POST /internal/events/batch is 404, events come one per POST /internal/events */
+  batchRoute = true;
 
   private constructor(private readonly server: Server) {}
 
@@ -72,7 +76,9 @@ export class FakeSubscriber {
     let body = '';
     for await (const chunk of req) body += chunk;
     if (this.down) return void res.destroy();
-    if (req.method !== 'POST' || req.url !== '/internal/events/batch') {
+    if (!this.batchRoute && req.method === 'POST' && req.url === '/internal/events')
+      return this.handleOne(req, res, body);
+    if (req.method !== 'POST' || req.url !== '/internal/events/batch' || !this.batchRoute) {
       res.writeHead(404, { 'content-type': 'application/problem+json' });
       return void res.end('{}');
     }
@@ -104,6 +110,24 @@ export class FakeSubscriber {
     }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ receipts }));
+  }
+
+  /** POST /internal/events as the consumers answer it: 200 with a receipt, or the refusal's status. */
+  private handleOne(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const event = { ...(JSON.parse(body) as ReceivedEvent), authorization: req.headers.authorization };
+    this.calls.push({
+      requestId: req.headers['x-request-id'] as string | undefined,
+      eventIds: [event.id],
+      path: req.url,
+    });
+    const failure = this.failWhen(event);
+    this.received.push({ ...event, answered: failure || 200 });
+    if (failure) {
+      res.writeHead(failure, { 'content-type': 'application/problem+json' });
+      return void res.end(JSON.stringify({ code: 'BROKEN', detail: 'refused' }));
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ eventId: event.id, outcome: 'applied' }));
   }
 
   close(): Promise<void> {
