@@ -1,6 +1,6 @@
 import { ServiceMetrics } from '@cowork/service-kit';
+import { expectNoScheduledPasses, expectScheduledPasses, PassGate } from '@cowork/service-kit/testing';
 import { Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditSources } from '../clients/audit-source.client.js';
 import type { AdminServiceConfig } from '../config.js';
 import { AuditCollector, readPage } from './audit-collector.js';
@@ -76,12 +76,13 @@ describe('readPage', () => {
 
 describe('AuditCollector schedule', () => {
   let rounds: number;
-  let roundDelayMs: number;
+  /** while set, each round waits for what it returns: the test holds rounds open */
+  let hold: (() => Promise<void>) | undefined;
 
   beforeAll(() => Logger.overrideLogger(false));
   beforeEach(() => {
     rounds = 0;
-    roundDelayMs = 0;
+    hold = undefined;
   });
 
   const collector = (intervalMs: number) =>
@@ -90,30 +91,25 @@ describe('AuditCollector schedule', () => {
       {
         ensureCursors: async () => {
           rounds++;
-          await sleep(roundDelayMs);
+          await hold?.();
         },
       } as unknown as AuditLogRepository,
       { AUDIT_POLL_INTERVAL_MS: intervalMs, AUDIT_PAGE_SIZE: 100 } as AdminServiceConfig,
       new ServiceMetrics('admin-service-test'),
     );
 
+  const hooks = (c: AuditCollector) => ({
+    start: () => c.onApplicationBootstrap(),
+    shutdown: () => c.onApplicationShutdown(),
+  });
+
   it('runs nothing on its own when AUDIT_POLL_INTERVAL_MS is 0', async () => {
-    const c = collector(0);
-    c.onApplicationBootstrap();
-    await sleep(30);
-    await c.onApplicationShutdown();
-    expect(rounds).toBe(0);
+    await expectNoScheduledPasses(hooks(collector(0)), () => rounds);
   });
 
   it('runs a round every interval, never two at once, and shutdown waits for the running one', async () => {
-    roundDelayMs = 60;
-    const c = collector(10);
-    c.onApplicationBootstrap();
-    await sleep(45); // several ticks, within the first (slow) round
-    expect(rounds).toBe(1);
-    await c.onApplicationShutdown();
-    const after = rounds;
-    await sleep(40);
-    expect(rounds).toBe(after); // and no tick comes after shutdown
+    const gate = new PassGate();
+    hold = () => gate.pass();
+    await expectScheduledPasses({ intervalMs: 10, ...hooks(collector(10)) }, gate);
   });
 });

@@ -1,4 +1,4 @@
-import { flattenViolations, ServiceMetrics, withRequestId } from '@cowork/service-kit';
+import { flattenViolations, RecurringPass, ServiceMetrics, withRequestId } from '@cowork/service-kit';
 import type { Counter } from '@cowork/service-kit';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
@@ -40,9 +40,12 @@ export interface SourceRound {
 @Injectable()
 export class AuditCollector implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AuditCollector.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private stopped = false;
+  private readonly schedule = new RecurringPass({
+    intervalMs: this.config.AUDIT_POLL_INTERVAL_MS,
+    pass: () => this.collectOnce(),
+    logger: this.logger,
+    failurePrefix: 'audit collection round failed',
+  });
   private readonly collected: Counter<'source'>;
   private readonly rounds: Counter<'source' | 'outcome'>;
 
@@ -60,19 +63,11 @@ export class AuditCollector implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
-    if (this.config.AUDIT_POLL_INTERVAL_MS <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.collectOnce()
-        .catch((error: Error) => this.logger.error(`audit collection round failed: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.AUDIT_POLL_INTERVAL_MS);
-    this.timer.unref();
+    this.schedule.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.schedule.stop();
   }
 
   /** One round over every source. Called by the timer, and directly by tests. */
@@ -94,7 +89,7 @@ export class AuditCollector implements OnApplicationBootstrap, OnApplicationShut
   private async collectPages(source: AuditSource): Promise<SourceRound> {
     const pageSize = this.config.AUDIT_PAGE_SIZE;
     let inserted = 0;
-    for (let pages = 0; pages < MAX_PAGES_PER_ROUND && !this.stopped; pages++) {
+    for (let pages = 0; pages < MAX_PAGES_PER_ROUND && !this.schedule.stopping; pages++) {
       const after = await this.log.cursorOf(source.name);
       let page: { items: SourceAuditEntryDto[]; nextAfter: number };
       try {

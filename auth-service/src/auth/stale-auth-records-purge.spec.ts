@@ -1,5 +1,5 @@
+import { deferred, expectNoScheduledPasses, expectScheduledPasses, PassGate, until } from '@cowork/service-kit/testing';
 import { Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuthServiceConfig } from '../config.js';
 import type { RefreshTokens } from '../sessions/refresh-tokens.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -12,7 +12,8 @@ describe('StaleAuthRecordsPurge', () => {
   let afterKeys: string[];
   let familyCalls: number;
   let passes: number;
-  let batchDelayMs: number;
+  /** while set, each throttle batch waits for what it returns: the test holds batches open */
+  let hold: (() => Promise<void>) | undefined;
   let failWith: Error | undefined;
 
   const job = (intervalMs: number) =>
@@ -22,7 +23,7 @@ describe('StaleAuthRecordsPurge', () => {
           expect(limit).toBe(THROTTLE_BATCH);
           if (after === '') passes++;
           afterKeys.push(after);
-          await sleep(batchDelayMs);
+          await hold?.();
           if (failWith) throw failWith;
           return throttleBatches.shift() ?? { purged: 0 };
         },
@@ -31,7 +32,6 @@ describe('StaleAuthRecordsPurge', () => {
         purgeExpiredFamilies: async (limit: number) => {
           expect(limit).toBe(FAMILY_BATCH);
           familyCalls++;
-          await sleep(batchDelayMs);
           return familyBatches.shift() ?? { families: 0, tokens: 0 };
         },
       } as unknown as RefreshTokens,
@@ -46,7 +46,7 @@ describe('StaleAuthRecordsPurge', () => {
     afterKeys = [];
     familyCalls = 0;
     passes = 0;
-    batchDelayMs = 0;
+    hold = undefined;
     failWith = undefined;
   });
 
@@ -73,38 +73,32 @@ describe('StaleAuthRecordsPurge', () => {
     expect(familyCalls).toBe(2); // the batch after a short one is never asked for
   });
 
+  const hooks = (j: StaleAuthRecordsPurge) => ({
+    start: () => j.onApplicationBootstrap(),
+    shutdown: () => j.beforeApplicationShutdown(),
+  });
+
   it('runs nothing on its own when PURGE_INTERVAL_MS is 0', async () => {
-    const j = job(0);
-    j.onApplicationBootstrap();
-    await sleep(30);
-    await j.beforeApplicationShutdown();
-    expect(passes).toBe(0);
+    await expectNoScheduledPasses(hooks(job(0)), () => passes);
   });
 
   it('runs a pass every interval, never two at once, and shutdown waits for the running one', async () => {
-    batchDelayMs = 50;
-    const j = job(10);
-    j.onApplicationBootstrap();
-    await sleep(45); // several ticks, within the first (slow) pass
-    expect(passes).toBe(1);
-    const started = Date.now();
-    await j.beforeApplicationShutdown();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(5); // it waited for the pass to end
-    const after = passes;
-    await sleep(40);
-    expect(passes).toBe(after); // and no tick comes after shutdown
+    const gate = new PassGate(); // nothing to purge: a pass is one throttle batch (and one family batch)
+    hold = () => gate.pass();
+    await expectScheduledPasses({ intervalMs: 10, ...hooks(job(10)) }, gate);
   });
 
   it('stops after the current batch when the service shuts down', async () => {
-    batchDelayMs = 20;
     throttleBatches = Array.from({ length: 100 }, (_, i) => ({ purged: THROTTLE_BATCH, next: `ip:${i}` }));
+    const third = deferred();
+    hold = () => (afterKeys.length === 3 ? third.promise : Promise.resolve());
     const j = job(5);
     j.onApplicationBootstrap();
-    await sleep(30); // inside the first pass's throttle batches
-    const started = afterKeys.length;
-    await j.beforeApplicationShutdown();
-    expect(started).toBeGreaterThanOrEqual(1);
-    expect(afterKeys).toHaveLength(started); // the batch under way ended; no other began
+    await until(() => afterKeys.length === 3, "the first pass's third throttle batch");
+    const stopped = j.beforeApplicationShutdown();
+    third.resolve();
+    await stopped;
+    expect(afterKeys).toEqual(['', 'ip:0', 'ip:1']); // the batch under way ended; no other began
     expect(familyCalls).toBe(0); // nor were the refresh tokens
   });
 
@@ -112,8 +106,7 @@ describe('StaleAuthRecordsPurge', () => {
     failWith = new Error('database went away');
     const j = job(10);
     j.onApplicationBootstrap();
-    await sleep(35);
+    await until(() => passes >= 2, 'a pass after the failed one');
     await j.beforeApplicationShutdown();
-    expect(passes).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,4 +1,4 @@
-import { withRequestId } from '@cowork/service-kit';
+import { RecurringPass, withRequestId } from '@cowork/service-kit';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuthServiceConfig } from '../config.js';
@@ -34,9 +34,12 @@ export interface PurgePass {
 @Injectable()
 export class StaleAuthRecordsPurge implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(StaleAuthRecordsPurge.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private stopping = false;
+  private readonly schedule = new RecurringPass({
+    intervalMs: this.config.PURGE_INTERVAL_MS,
+    pass: () => this.runPass(),
+    logger: this.logger,
+    failurePrefix: 'purge pass failed',
+  });
 
   constructor(
     private readonly throttle: LoginThrottle,
@@ -45,20 +48,12 @@ export class StaleAuthRecordsPurge implements OnApplicationBootstrap, BeforeAppl
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.PURGE_INTERVAL_MS <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.runPass()
-        .catch((error: Error) => this.logger.error(`purge pass failed: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.PURGE_INTERVAL_MS);
-    this.timer.unref();
+    this.schedule.start();
   }
 
   /** Before the database closes (onApplicationShutdown): the running pass ends after its current batch. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.schedule.stop();
   }
 
   /** One pass: every stale row, a batch at a time (until none is left, or shutdown). Tests call it directly. */
@@ -67,13 +62,13 @@ export class StaleAuthRecordsPurge implements OnApplicationBootstrap, BeforeAppl
       const pass: PurgePass = { loginThrottles: 0, refreshTokenFamilies: 0, refreshTokens: 0 };
       // keys are never empty ('account:…', 'ip:…'), so '' is before the first
       let after: string | undefined = '';
-      while (after !== undefined && !this.stopping) {
+      while (after !== undefined && !this.schedule.stopping) {
         const batch = await this.throttle.purgeEndedWindows(after, THROTTLE_BATCH);
         pass.loginThrottles += batch.purged;
         after = batch.next;
       }
       let full = true;
-      while (full && !this.stopping) {
+      while (full && !this.schedule.stopping) {
         const batch = await this.refreshTokens.purgeExpiredFamilies(FAMILY_BATCH);
         pass.refreshTokenFamilies += batch.families;
         pass.refreshTokens += batch.tokens;

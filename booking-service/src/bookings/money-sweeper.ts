@@ -1,4 +1,4 @@
-import { withRequestId } from '@cowork/service-kit';
+import { RecurringPass, withRequestId } from '@cowork/service-kit';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { BookingServiceConfig } from '../config.js';
@@ -16,8 +16,12 @@ const BATCH = 50;
 @Injectable()
 export class MoneySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MoneySweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly schedule = new RecurringPass({
+    intervalMs: this.config.SWEEP_INTERVAL_MS,
+    pass: () => this.sweep(),
+    logger: this.logger,
+    failurePrefix: 'sweep failed',
+  });
 
   constructor(
     private readonly bookings: BookingsRepository,
@@ -26,18 +30,11 @@ export class MoneySweeper implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.SWEEP_INTERVAL_MS <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .catch((error: Error) => this.logger.error(`sweep failed: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.schedule.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.schedule.stop();
   }
 
   /** One pass. Also called directly by tests. */

@@ -2,6 +2,7 @@ import {
   DownstreamRejectedError,
   EVENT_BATCH_MAX_EVENTS,
   EVENT_OUTCOMES,
+  RecurringPass,
   ServiceMetrics,
   withRequestId,
 } from '@cowork/service-kit';
@@ -46,9 +47,12 @@ interface Batch {
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly schedule = new RecurringPass({
+    intervalMs: this.config.RELAY_INTERVAL_MS,
+    pass: () => this.drain(),
+    logger: this.logger,
+    failurePrefix: 'relay pass failed',
+  });
   private lastPurge = 0;
   private readonly deliveries: Counter<'subscriber' | 'outcome'>;
 
@@ -65,19 +69,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   onApplicationBootstrap(): void {
-    if (this.config.RELAY_INTERVAL_MS <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.drain()
-        .catch((error: Error) => this.logger.error(`relay pass failed: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.RELAY_INTERVAL_MS);
-    this.timer.unref();
+    this.schedule.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.schedule.stop();
   }
 
   /**
@@ -85,7 +81,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * as soon as the one before it is delivered, so it goes out in the same drain.
    */
   async drain(): Promise<void> {
-    while (!this.stopped && (await this.deliverDue()) > 0);
+    while (!this.schedule.stopping && (await this.deliverDue()) > 0);
     if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
       this.lastPurge = Date.now();
       const before = new Date(Date.now() - this.config.OUTBOX_RETENTION_DAYS * 86_400_000);

@@ -1,3 +1,4 @@
+import { RecurringPass } from '@cowork/service-kit';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AdminClient } from '../clients/admin.client.js';
 import { BookingServiceConfig } from '../config.js';
@@ -12,7 +13,13 @@ import { BookingServiceConfig } from '../config.js';
 @Injectable()
 export class PlatformSettings implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PlatformSettings.name);
-  private timer?: NodeJS.Timeout;
+  private readonly schedule = new RecurringPass({
+    intervalMs: this.config.SETTINGS_REFRESH_MS,
+    pass: () => this.refresh(),
+    logger: this.logger,
+    failurePrefix: 'platform settings refresh failed', // not expected: refresh() logs its own failures
+    runOnStart: true,
+  });
   private holdSecondsValue: number;
   private fullRefundHoursValue: number;
   /** the admin-service version in force; null while the environment's defaults apply */
@@ -35,14 +42,12 @@ export class PlatformSettings implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    if (this.config.SETTINGS_REFRESH_MS <= 0) return;
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.config.SETTINGS_REFRESH_MS);
-    this.timer.unref();
+    this.schedule.start();
   }
 
+  /** Stops refreshing. A read under way is not waited for: it only sets the values above. */
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    void this.schedule.stop();
   }
 
   /** Reads the current settings; on failure keeps what is in force. */

@@ -8,6 +8,7 @@ export * from './errors/index.js';
 export * from './events/index.js';
 export * from './http-client/index.js';
 export * from './idempotency/index.js';
+export * from './jobs/index.js';
 export * from './observability/index.js';
 export * from './pagination/index.js';
 export * from './validation/index.js';

@@ -1,5 +1,5 @@
+import { deferred, expectNoScheduledPasses, expectScheduledPasses, PassGate, until } from '@cowork/service-kit/testing';
 import { Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { NotificationServiceConfig } from '../config.js';
 import type { ClaimedEmail, DeliveryRepository, FinishedAs } from './delivery.repository.js';
 import { MailDispatcher } from './mail-dispatcher.js';
@@ -15,11 +15,15 @@ const email = (id: string, attempts = 0): ClaimedEmail => ({
   leaseUntil: new Date(),
 });
 
-/** The dispatcher's schedule and bookkeeping, with the database and SMTP replaced by fakes. */
+/**
+ * The dispatcher's schedule and bookkeeping, with the database and SMTP replaced by fakes. The
+ * schedule tests wait for conditions and hold claims open themselves, never for a fixed time.
+ */
 describe('MailDispatcher', () => {
   let due: ClaimedEmail[][];
   let claims: number;
-  let claimDelayMs: number;
+  /** while set, each claim waits for what it returns: the test holds passes open */
+  let hold: (() => Promise<void>) | undefined;
   let refused: Set<string>;
   let recorded: { id: string; outcome: 'sent' | 'failed'; retryInMs?: number; maxAttempts?: number }[];
 
@@ -28,7 +32,7 @@ describe('MailDispatcher', () => {
       {
         claimDue: async () => {
           claims++;
-          await sleep(claimDelayMs);
+          await hold?.();
           return due.shift() ?? [];
         },
         recordSent: async (e: ClaimedEmail): Promise<FinishedAs> => {
@@ -62,7 +66,7 @@ describe('MailDispatcher', () => {
   beforeEach(() => {
     due = [];
     claims = 0;
-    claimDelayMs = 0;
+    hold = undefined;
     refused = new Set();
     recorded = [];
   });
@@ -84,34 +88,33 @@ describe('MailDispatcher', () => {
     expect(b.retryInMs).toBeLessThanOrEqual(1000);
   });
 
+  const hooks = (d: MailDispatcher) => ({
+    start: () => d.onApplicationBootstrap(),
+    shutdown: () => d.beforeApplicationShutdown(),
+  });
+
   it('runs nothing on its own when MAIL_DISPATCH_INTERVAL_MS is 0', async () => {
-    const d = dispatcher();
-    d.onApplicationBootstrap();
-    await sleep(30);
-    await d.beforeApplicationShutdown();
-    expect(claims).toBe(0);
+    await expectNoScheduledPasses(hooks(dispatcher()), () => claims);
   });
 
   it('keeps passing within a tick while it finds full batches (a backlog)', async () => {
     due = [[email('a'), email('b')], [email('c'), email('d')], [email('e')]];
+    const first = deferred();
+    hold = () => first.promise;
     const d = dispatcher({ MAIL_DISPATCH_INTERVAL_MS: 10, MAIL_DISPATCH_BATCH_SIZE: 2 });
     d.onApplicationBootstrap();
-    await sleep(35);
-    await d.beforeApplicationShutdown();
+    await until(() => claims === 1, "the first tick's first claim");
+    // no tick after this: what is claimed from here on is the first tick's doing
+    const stopped = d.beforeApplicationShutdown();
+    first.resolve();
+    await stopped;
     expect(recorded.map((r) => r.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(claims).toBe(3); // full, full, then a short batch ends the tick
   });
 
   it('never runs two passes at once, and shutdown waits for the running one', async () => {
-    claimDelayMs = 60;
-    const d = dispatcher({ MAIL_DISPATCH_INTERVAL_MS: 10 });
-    d.onApplicationBootstrap();
-    await sleep(45); // several ticks, within the first (slow) pass
-    expect(claims).toBe(1);
-    const started = Date.now();
-    await d.beforeApplicationShutdown();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(5);
-    const after = claims;
-    await sleep(40);
-    expect(claims).toBe(after);
+    const gate = new PassGate();
+    hold = () => gate.pass();
+    await expectScheduledPasses({ intervalMs: 10, ...hooks(dispatcher({ MAIL_DISPATCH_INTERVAL_MS: 10 })) }, gate);
   });
 });

@@ -1,4 +1,4 @@
-import { withRequestId } from '@cowork/service-kit';
+import { RecurringPass, withRequestId } from '@cowork/service-kit';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { NotificationServiceConfig } from '../config.js';
@@ -36,8 +36,12 @@ const MAX_PASSES_PER_TICK = 20;
 @Injectable()
 export class MailDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MailDispatcher.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly schedule = new RecurringPass({
+    intervalMs: this.config.MAIL_DISPATCH_INTERVAL_MS,
+    pass: () => this.drain(),
+    logger: this.logger,
+    failurePrefix: 'mail dispatch failed',
+  });
 
   constructor(
     private readonly deliveries: DeliveryRepository,
@@ -46,20 +50,12 @@ export class MailDispatcher implements OnApplicationBootstrap, BeforeApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.MAIL_DISPATCH_INTERVAL_MS <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.drain()
-        .catch((error: Error) => this.logger.error(`mail dispatch failed: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.MAIL_DISPATCH_INTERVAL_MS);
-    this.timer.unref();
+    this.schedule.start();
   }
 
   /** Before the database and the sink close: no new pass, and the running one finishes. */
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.schedule.stop();
   }
 
   /** One pass: claims up to MAIL_DISPATCH_BATCH_SIZE due emails and sends them. Tests call it directly. */

@@ -1,5 +1,5 @@
+import { expectNoScheduledPasses, expectScheduledPasses, PassGate } from '@cowork/service-kit/testing';
 import { Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { PaymentServiceConfig } from '../config.js';
 import type { IdempotencyRecord } from '../generated/prisma/client.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -12,14 +12,15 @@ describe('ChargeRecovery', () => {
   let stale: IdempotencyRecord[];
   let outcomes: Record<string, RecoveryOutcome | Error>;
   let passes: number;
-  let passDelayMs: number;
+  /** while set, each pass waits for what it returns: the test holds passes open */
+  let hold: (() => Promise<void>) | undefined;
 
   const job = (intervalMs: number) =>
     new ChargeRecovery(
       {
         findStale: async () => {
           passes++;
-          await sleep(passDelayMs);
+          await hold?.();
           return stale;
         },
       } as unknown as IdempotencyService,
@@ -39,7 +40,7 @@ describe('ChargeRecovery', () => {
     stale = [];
     outcomes = {};
     passes = 0;
-    passDelayMs = 0;
+    hold = undefined;
   });
 
   it('counts what one pass did, going on past a claim that failed', async () => {
@@ -48,25 +49,18 @@ describe('ChargeRecovery', () => {
     expect(await job(0).recover()).toEqual({ recorded: 1, released: 1, skipped: 2 });
   });
 
+  const hooks = (j: ChargeRecovery) => ({
+    start: () => j.onApplicationBootstrap(),
+    shutdown: () => j.onApplicationShutdown(),
+  });
+
   it('runs nothing on its own when RECOVERY_INTERVAL_MS is 0', async () => {
-    const j = job(0);
-    j.onApplicationBootstrap();
-    await sleep(30);
-    await j.onApplicationShutdown();
-    expect(passes).toBe(0);
+    await expectNoScheduledPasses(hooks(job(0)), () => passes);
   });
 
   it('runs a pass every interval, never two at once, and shutdown waits for the running one', async () => {
-    passDelayMs = 60;
-    const j = job(10);
-    j.onApplicationBootstrap();
-    await sleep(45); // several ticks, within the first (slow) pass
-    expect(passes).toBe(1);
-    const started = Date.now();
-    await j.onApplicationShutdown();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(5); // it waited for the pass to end
-    const after = passes;
-    await sleep(40);
-    expect(passes).toBe(after); // and no tick comes after shutdown
+    const gate = new PassGate();
+    hold = () => gate.pass();
+    await expectScheduledPasses({ intervalMs: 10, ...hooks(job(10)) }, gate);
   });
 });

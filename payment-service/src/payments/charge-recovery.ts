@@ -1,4 +1,4 @@
-import { withRequestId } from '@cowork/service-kit';
+import { RecurringPass, withRequestId } from '@cowork/service-kit';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { PaymentServiceConfig } from '../config.js';
@@ -24,8 +24,12 @@ export interface RecoveryPass {
 @Injectable()
 export class ChargeRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ChargeRecovery.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly schedule = new RecurringPass({
+    intervalMs: this.config.RECOVERY_INTERVAL_MS,
+    pass: () => this.recover(),
+    logger: this.logger,
+    failurePrefix: 'recovery pass failed',
+  });
 
   constructor(
     private readonly idempotency: IdempotencyService,
@@ -34,18 +38,11 @@ export class ChargeRecovery implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.RECOVERY_INTERVAL_MS <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.recover()
-        .catch((error: Error) => this.logger.error(`recovery pass failed: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.RECOVERY_INTERVAL_MS);
-    this.timer.unref();
+    this.schedule.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.schedule.stop();
   }
 
   /** One pass over up to BATCH stale charge claims. Also called directly by tests. */

@@ -1,5 +1,5 @@
+import { expectNoScheduledPasses, expectScheduledPasses, PassGate } from '@cowork/service-kit/testing';
 import { Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReportingServiceConfig } from '../config.js';
 import type { AnalyticsService } from './analytics.service.js';
 import { ReportGenerator } from './report-generator.js';
@@ -7,14 +7,15 @@ import type { StoredReportsRepository } from './stored-reports.repository.js';
 
 describe('ReportGenerator schedule', () => {
   let passes: number;
-  let passDelayMs: number;
+  /** while set, each pass waits for what it returns: the test holds passes open */
+  let hold: (() => Promise<void>) | undefined;
 
   const generator = (intervalMs: number) =>
     new ReportGenerator(
       {
         claimNext: async () => {
           passes++;
-          await sleep(passDelayMs);
+          await hold?.();
           return { kind: 'none' };
         },
       } as unknown as StoredReportsRepository,
@@ -25,29 +26,22 @@ describe('ReportGenerator schedule', () => {
   beforeAll(() => Logger.overrideLogger(false));
   beforeEach(() => {
     passes = 0;
-    passDelayMs = 0;
+    hold = undefined;
+  });
+
+  const hooks = (g: ReportGenerator) => ({
+    start: () => g.onApplicationBootstrap(),
+    shutdown: () => g.beforeApplicationShutdown(),
   });
 
   it('runs nothing on its own when REPORT_GENERATION_INTERVAL_MS is 0', async () => {
-    const g = generator(0);
-    g.onApplicationBootstrap();
-    await sleep(30);
-    await g.beforeApplicationShutdown();
-    expect(passes).toBe(0);
+    await expectNoScheduledPasses(hooks(generator(0)), () => passes);
   });
 
   it('runs a pass every interval, never two at once, and shutdown waits for the running one', async () => {
-    passDelayMs = 60;
-    const g = generator(10);
-    g.onApplicationBootstrap();
-    await sleep(45); // several ticks, within the first (slow) pass
-    expect(passes).toBe(1);
-    const started = Date.now();
-    await g.beforeApplicationShutdown();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(5);
-    const after = passes;
-    await sleep(40);
-    expect(passes).toBe(after);
+    const gate = new PassGate();
+    hold = () => gate.pass();
+    await expectScheduledPasses({ intervalMs: 10, ...hooks(generator(10)) }, gate);
   });
 
   it('claims nothing once shutting down', async () => {

@@ -1,4 +1,4 @@
-import { DomainError, withRequestId } from '@cowork/service-kit';
+import { DomainError, RecurringPass, withRequestId } from '@cowork/service-kit';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ReportingServiceConfig } from '../config.js';
@@ -70,9 +70,12 @@ class GenerationStopped extends Error {}
 @Injectable()
 export class ReportGenerator implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ReportGenerator.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private stopping = false;
+  private readonly schedule = new RecurringPass({
+    intervalMs: this.config.REPORT_GENERATION_INTERVAL_MS,
+    pass: () => this.runPass(),
+    logger: this.logger,
+    failurePrefix: 'report generation pass failed',
+  });
 
   constructor(
     private readonly reports: StoredReportsRepository,
@@ -81,27 +84,19 @@ export class ReportGenerator implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.REPORT_GENERATION_INTERVAL_MS <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.runPass()
-        .catch((error: Error) => this.logger.error(`report generation pass failed: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.REPORT_GENERATION_INTERVAL_MS);
-    this.timer.unref();
+    this.schedule.start();
   }
 
   /** Before the database closes (onApplicationShutdown): the running pass hands its report back first. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.schedule.stop();
   }
 
   /** One pass: generates claimable reports until none is left (or MAX_REPORTS_PER_PASS). Tests call it directly. */
   runPass(): Promise<GenerationPass> {
     return withRequestId(`report-generator-${randomUUID()}`, async () => {
       const pass: GenerationPass = { ready: 0, failed: 0, interrupted: 0 };
-      for (let n = 0; n < MAX_REPORTS_PER_PASS && !this.stopping; n++) {
+      for (let n = 0; n < MAX_REPORTS_PER_PASS && !this.schedule.stopping; n++) {
         const next = await this.reports.claimNext(this.config.REPORT_LEASE_MS, MAX_ATTEMPTS);
         if (next.kind === 'none') break;
         if (next.kind === 'exhausted') {
@@ -124,7 +119,7 @@ export class ReportGenerator implements OnApplicationBootstrap, BeforeApplicatio
       renewedAt = Date.now();
     });
     const checkpoint = async () => {
-      if (this.stopping) throw new GenerationStopped();
+      if (this.schedule.stopping) throw new GenerationStopped();
       // a page that produced no full chunk still proves the generator is alive
       if (Date.now() - renewedAt > leaseMs / 3) {
         await this.reports.renewLease(claim, leaseMs);

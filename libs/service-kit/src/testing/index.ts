@@ -7,3 +7,5 @@ export * from './env-example.js';
 export * from './expect-problem.js';
 export * from './openapi-contract.js';
 export * from './server-process.js';
+export * from './waiting.js';
+export * from './scheduled-passes.js';
