@@ -106,9 +106,19 @@ export interface DbCounters {
   written: number;
 }
 
-/** Transactions and row writes per bench_* database over a measured window. */
+/** What a window wrote: per bench_* database, and the WAL the whole server wrote (bytes). */
+export interface WindowWrites {
+  totals: Map<string, DbCounters>;
+  walBytes: number;
+}
+
+/**
+ * Transactions and row writes per bench_* database over a measured window, and the WAL written
+ * meanwhile (the server's, so other work on it counts too: compare windows of one run).
+ */
 export class DbStatsSampler {
   private start?: Map<string, DbCounters>;
+  private startLsn?: string;
 
   constructor(private readonly client: { query: (sql: string) => Promise<{ rows: unknown[] }> }) {}
 
@@ -125,20 +135,33 @@ export class DbStatsSampler {
     );
   }
 
+  private async walLsn(): Promise<string> {
+    const { rows } = await this.client.query('SELECT pg_current_wal_lsn()::text AS lsn');
+    return (rows[0] as { lsn: string }).lsn;
+  }
+
   async begin(): Promise<void> {
     this.start = await this.snapshot();
+    this.startLsn = await this.walLsn();
   }
 
   /** Counter deltas since begin(), taken right after the window; divide with perRequest(). */
-  async end(): Promise<Map<string, DbCounters>> {
+  async end(): Promise<WindowWrites> {
     const after = await this.snapshot();
-    const out = new Map<string, DbCounters>();
+    const endLsn = await this.walLsn();
+    const totals = new Map<string, DbCounters>();
     for (const [db, b] of after) {
       const a = this.start?.get(db) ?? { xacts: 0, written: 0 };
-      out.set(db, { xacts: b.xacts - a.xacts, written: b.written - a.written });
+      totals.set(db, { xacts: b.xacts - a.xacts, written: b.written - a.written });
     }
-    return out;
+    return { totals, walBytes: lsnToBytes(endLsn) - lsnToBytes(this.startLsn ?? endLsn) };
   }
+}
+
+/** A WAL position ('16/B374D848': high and low 32 bits in hex) as a byte offset. */
+export function lsnToBytes(lsn: string): number {
+  const [high, low] = lsn.split('/');
+  return parseInt(high!, 16) * 2 ** 32 + parseInt(low!, 16);
 }
 
 export function perRequest(totals: Map<string, DbCounters>, requests: number): DbBreakdown {

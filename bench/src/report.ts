@@ -13,6 +13,8 @@ export type ScenarioResult = Measurement & {
   cpuMsPerRequest?: Record<string, number>;
   /** committed transactions and rows written per request, by database */
   db?: DbBreakdown;
+  /** WAL bytes the server wrote per request during the window (full-page images included) */
+  walBytesPerRequest?: number;
 };
 
 export interface ScalingPoint {
@@ -28,6 +30,8 @@ export interface ScalingPoint {
   relayBacklog: number;
   /** CPU ms per booking of the bench's own processes (what the booking costs, whatever else runs) */
   ownCpuMsPerRequest?: number;
+  /** WAL bytes per booking (what each write costs the log, full-page images after a checkpoint included) */
+  walBytesPerRequest?: number;
   availabilityOwnCpuMsPerRequest?: number;
   /** cores used by other work on the machine during the booking window (disturbance) */
   otherLoadCores?: number;
@@ -214,7 +218,7 @@ export function formatTable(r: BenchResults): string {
         `  ${pad('', 14)} xacts/request: ${Object.entries(db)
           .sort((a, b) => b[1].xactsPerRequest - a[1].xactsPerRequest)
           .map(([k, v]) => `${k} ${v.xactsPerRequest}`)
-          .join(', ')}`,
+          .join(', ')}${m.walBytesPerRequest !== undefined ? `; WAL ${m.walBytesPerRequest} bytes/request` : ''}`,
       );
     }
   }
@@ -222,11 +226,11 @@ export function formatTable(r: BenchResults): string {
     lines.push('');
     lines.push('bookingCreate by existing bookings (tables truncated and re-seeded before each):');
     lines.push(
-      `  ${pad('existing', 10)}${pad('rps', 9, true)}${pad('p50 ms', 9, true)}${pad('p99 ms', 9, true)}${pad('errors', 8, true)}${pad('avail rps', 11, true)}${pad('avail p99', 11, true)}${pad('seed s', 9, true)}${pad('relay backlog', 15, true)}${pad('drain ms', 10, true)}${pad('own CPU ms', 12, true)}${pad('other load', 12, true)}`,
+      `  ${pad('existing', 10)}${pad('rps', 9, true)}${pad('p50 ms', 9, true)}${pad('p99 ms', 9, true)}${pad('errors', 8, true)}${pad('avail rps', 11, true)}${pad('avail p99', 11, true)}${pad('seed s', 9, true)}${pad('relay backlog', 15, true)}${pad('drain ms', 10, true)}${pad('own CPU ms', 12, true)}${pad('WAL B/req', 11, true)}${pad('other load', 12, true)}`,
     );
     for (const p of r.scaling) {
       lines.push(
-        `  ${pad(label(p.existingBookings), 10)}${pad(p.rps.toFixed(1), 9, true)}${pad(p.p50Ms.toFixed(2), 9, true)}${pad(p.p99Ms.toFixed(2), 9, true)}${pad(String(p.errors), 8, true)}${pad(p.availabilityRps?.toFixed(1) ?? '-', 11, true)}${pad(p.availabilityP99Ms?.toFixed(2) ?? '-', 11, true)}${pad(p.seedSeconds.toFixed(1), 9, true)}${pad(String(p.relayBacklog), 15, true)}${pad(String(p.relayDrainMs), 10, true)}${pad(p.ownCpuMsPerRequest?.toFixed(2) ?? '-', 12, true)}${pad(p.otherLoadCores !== undefined ? `${p.otherLoadCores} cores` : '-', 12, true)}`,
+        `  ${pad(label(p.existingBookings), 10)}${pad(p.rps.toFixed(1), 9, true)}${pad(p.p50Ms.toFixed(2), 9, true)}${pad(p.p99Ms.toFixed(2), 9, true)}${pad(String(p.errors), 8, true)}${pad(p.availabilityRps?.toFixed(1) ?? '-', 11, true)}${pad(p.availabilityP99Ms?.toFixed(2) ?? '-', 11, true)}${pad(p.seedSeconds.toFixed(1), 9, true)}${pad(String(p.relayBacklog), 15, true)}${pad(String(p.relayDrainMs), 10, true)}${pad(p.ownCpuMsPerRequest?.toFixed(2) ?? '-', 12, true)}${pad(p.walBytesPerRequest !== undefined ? String(p.walBytesPerRequest) : '-', 11, true)}${pad(p.otherLoadCores !== undefined ? `${p.otherLoadCores} cores` : '-', 12, true)}`,
       );
     }
   }

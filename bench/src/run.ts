@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
-import { CpuSampler, cpuMsPerRequest, DbCounters, DbStatsSampler, OWN_TOTAL, perRequest } from './cpu.js';
+import { CpuSampler, cpuMsPerRequest, DbStatsSampler, OWN_TOTAL, perRequest, WindowWrites } from './cpu.js';
 import {
   connectWithRetry,
   createWorkspaces,
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
   const profileDir = join(settings.resultsDir, 'profiles');
 
   const dbSampler = new DbStatsSampler(bookingDb);
-  type MeasuredPhases = Phases & { cpu?: ScenarioResult['cpu']; dbTotals?: Map<string, DbCounters> };
+  type MeasuredPhases = Phases & { cpu?: ScenarioResult['cpu']; writes?: WindowWrites };
   /** warm-up + window, with CPU and database accounting (and CPU profiles when BENCH_PROFILE=1) around the window */
   const phases = (scenario: string, profile = false): MeasuredPhases => {
     const ph: MeasuredPhases = {
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
       },
       afterMeasure: async () => {
         ph.cpu = sampler.end();
-        ph.dbTotals = await dbSampler.end();
+        ph.writes = await dbSampler.end();
         if (profile && profilers.size) {
           mkdirSync(profileDir, { recursive: true });
           profiles[scenario] = {};
@@ -209,7 +209,8 @@ async function main(): Promise<void> {
     ...m,
     cpu: ph.cpu,
     cpuMsPerRequest: ph.cpu ? cpuMsPerRequest(ph.cpu, m.rps) : undefined,
-    db: ph.dbTotals ? perRequest(ph.dbTotals, m.requests) : undefined,
+    db: ph.writes ? perRequest(ph.writes.totals, m.requests) : undefined,
+    walBytesPerRequest: ph.writes ? Math.round(ph.writes.walBytes / Math.max(1, m.requests)) : undefined,
   });
 
   const bookingRequests = (slots: SlotAllocator, ms: Member[]): autocannon.Request[] => {
@@ -363,6 +364,7 @@ async function main(): Promise<void> {
       relayDrainMs: drain.ms,
       relayBacklog: drain.backlog,
       ownCpuMsPerRequest: m.cpuMsPerRequest?.[OWN_TOTAL],
+      walBytesPerRequest: m.walBytesPerRequest,
       availabilityOwnCpuMsPerRequest: a.cpuMsPerRequest?.[OWN_TOTAL],
       otherLoadCores: bph.cpu?.['everything else on the machine'],
     });
