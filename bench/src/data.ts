@@ -156,6 +156,9 @@ export async function connectWithRetry(url: string, timeoutMs = 120_000): Promis
     const client = new pg.Client({ connectionString: url });
     try {
       await client.connect();
+      // a connection the server ends (say, an administrator's command) fails the next query, which
+      // fails the run and its cleanup stops the services; unhandled, it would end the process at once
+      client.on('error', (error) => console.error(`[bench] database connection lost: ${error.message}`));
       return client;
     } catch (error) {
       await client.end().catch(() => undefined);

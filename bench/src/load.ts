@@ -107,6 +107,8 @@ export interface RawContext {
  */
 export async function measureRawDb(bookingDbUrl: string, ctx: RawContext, phases: Phases): Promise<Measurement> {
   const pool = new pg.Pool({ connectionString: bookingDbUrl, max: phases.connections });
+  // an idle client's lost connection: the pool drops it; the next query fails the run
+  pool.on('error', (error) => console.error(`[bench] rawDb connection lost: ${error.message}`));
   let n = 0;
   const transaction = async (client: pg.PoolClient) => {
     const slot = ctx.slots.next();

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
+import type pg from 'pg';
 import { CpuSampler, cpuMsPerRequest, DbStatsSampler, OWN_TOTAL, perRequest, WindowWrites } from './cpu.js';
 import {
   connectWithRetry,
@@ -81,6 +82,8 @@ const profilers = new Map<ServiceName, InspectorProfiler>();
 let cleaning: Promise<void> | undefined;
 let interrupted = false;
 let closeBookingDb: (() => Promise<void>) | undefined;
+/** held for the whole run: a second bench on the same server would drop this one's bench_* databases */
+let runLock: pg.Client | undefined;
 
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
@@ -91,9 +94,16 @@ function cleanup(): Promise<void> {
       await platform.stop();
     }
     await sink?.close();
+    await runLock?.end().catch(() => undefined);
   })();
   return cleaning;
 }
+
+// an error nobody awaited (a lost database connection, say) still stops the services it started
+process.once('uncaughtException', (error) => {
+  console.error(`[bench] failed: ${error.stack ?? String(error)}`);
+  void cleanup().finally(() => process.exit(1));
+});
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -105,6 +115,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 async function main(): Promise<void> {
   const startedAt = new Date();
+  runLock = await connectWithRetry(normalizedServerUrl);
+  const [{ locked }] = (
+    await runLock.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext('cowork-bench')) AS locked`)
+  ).rows;
+  if (!locked) {
+    await runLock.end();
+    runLock = undefined;
+    throw new Error(
+      'another benchmark is running against this PostgreSQL server (it uses the same bench_* databases); wait for it to finish',
+    );
+  }
   const server = await connectWithRetry(normalizedServerUrl);
   const postgresVersion = (await server.query<{ version: string }>('SELECT version()')).rows[0].version;
   const slotsFree = (
