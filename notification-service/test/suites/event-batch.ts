@@ -410,6 +410,28 @@ export function eventBatchSuite(h: NotificationServiceHarness, smtp: () => TestS
         expect(paths.single).not.toHaveBeenCalled();
       });
 
+      /** Runs `run` while the first statement inserting into processed_events fails with `raise` (PL/pgSQL). */
+      const whileFirstInsertFails = async (raise: string, run: () => Promise<void>) => {
+        await h.sql('CREATE SEQUENCE test_first_insert');
+        await h.sql(`
+          CREATE FUNCTION test_first_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF nextval('test_first_insert') = 1 THEN
+              ${raise};
+            END IF;
+            RETURN NULL;
+          END $$`);
+        await h.sql(`CREATE TRIGGER test_first_insert BEFORE INSERT ON processed_events
+                     FOR EACH STATEMENT EXECUTE FUNCTION test_first_insert()`);
+        try {
+          await run();
+        } finally {
+          await h.sql('DROP TRIGGER test_first_insert ON processed_events');
+          await h.sql('DROP FUNCTION test_first_insert()');
+          await h.sql('DROP SEQUENCE test_first_insert');
+        }
+      };
+
       it('runs the transaction again when the database rolls it back as a serialization failure', async () => {
         const member = await h.member();
         const events = [
@@ -417,27 +439,15 @@ export function eventBatchSuite(h: NotificationServiceHarness, smtp: () => TestS
           bookingEvent('booking.created', { user: member.user }),
         ];
         // the first batch statement fails as if a concurrent transaction had got in its way; the rerun passes
-        await h.sql('CREATE SEQUENCE test_batch_conflict');
-        await h.sql(`
-          CREATE FUNCTION test_batch_conflict() RETURNS trigger LANGUAGE plpgsql AS $$
-          BEGIN
-            IF nextval('test_batch_conflict') = 1 THEN
-              RAISE EXCEPTION 'simulated serialization failure' USING ERRCODE = 'serialization_failure';
-            END IF;
-            RETURN NULL;
-          END $$`);
-        await h.sql(`CREATE TRIGGER test_batch_conflict BEFORE INSERT ON processed_events
-                     FOR EACH STATEMENT EXECUTE FUNCTION test_batch_conflict()`);
         const paths = watchPaths();
-        try {
-          const res = await h.deliverBatch(events);
+        await whileFirstInsertFails(
+          `RAISE EXCEPTION 'simulated serialization failure' USING ERRCODE = 'serialization_failure'`,
+          async () => {
+            const res = await h.deliverBatch(events);
 
-          expect(outcomes(res)).toEqual(['applied', 'ignored']);
-        } finally {
-          await h.sql('DROP TRIGGER test_batch_conflict ON processed_events');
-          await h.sql('DROP FUNCTION test_batch_conflict()');
-          await h.sql('DROP SEQUENCE test_batch_conflict');
-        }
+            expect(outcomes(res)).toEqual(['applied', 'ignored']);
+          },
+        );
         expect(paths.together).toHaveBeenCalledTimes(1);
         expect(paths.single).not.toHaveBeenCalled();
         expect(await h.count('notifications', 'event_id = $1', [events[0]!.id])).toBe(2);
@@ -456,27 +466,15 @@ export function eventBatchSuite(h: NotificationServiceHarness, smtp: () => TestS
           ];
           // the first batch statement fails with a unique violation naming `constraint`, as a twin
           // recording one of its ids first makes it fail with processed_events_pkey
-          await h.sql('CREATE SEQUENCE test_batch_twin');
-          await h.sql(`
-            CREATE FUNCTION test_batch_twin() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-              IF nextval('test_batch_twin') = 1 THEN
-                RAISE EXCEPTION '${message}' USING ERRCODE = 'unique_violation', CONSTRAINT = '${constraint}';
-              END IF;
-              RETURN NULL;
-            END $$`);
-          await h.sql(`CREATE TRIGGER test_batch_twin BEFORE INSERT ON processed_events
-                       FOR EACH STATEMENT EXECUTE FUNCTION test_batch_twin()`);
           const paths = watchPaths();
-          try {
-            const res = await h.deliverBatch(events);
+          await whileFirstInsertFails(
+            `RAISE EXCEPTION '${message}' USING ERRCODE = 'unique_violation', CONSTRAINT = '${constraint}'`,
+            async () => {
+              const res = await h.deliverBatch(events);
 
-            expect(outcomes(res)).toEqual(['applied', 'ignored']);
-          } finally {
-            await h.sql('DROP TRIGGER test_batch_twin ON processed_events');
-            await h.sql('DROP FUNCTION test_batch_twin()');
-            await h.sql('DROP SEQUENCE test_batch_twin');
-          }
+              expect(outcomes(res)).toEqual(['applied', 'ignored']);
+            },
+          );
           // PostgreSQL's driver passes the constraint's name on, and it alone decides, whatever the
           // text; PGlite's Prisma adapter keeps none, and there the text decides
           const rerun =
