@@ -4,6 +4,7 @@ import {
   isUniqueViolation,
   postgresErrorCode,
   recordEventOnce,
+  retryTransaction,
 } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaClient, ReportBooking } from '../generated/prisma/client.js';
@@ -16,7 +17,6 @@ const BOOKING_LOCK_NAMESPACE = 3006;
 /** Concurrent deliveries queue for a connection and for each other; a short queue is no failure. */
 const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
 /** SQLSTATEs after which the whole transaction may simply run again. */
-const RETRIABLE = new Set(['40001', '40P01']);
 const ATTEMPTS = 3;
 
 interface EventIdentity {
@@ -92,19 +92,16 @@ export class ReadModelRepository {
    * a concurrent delivery committed; `project` run in memory per event in batch order, carrying
    * each booking's state forward; then bookings, workspaces and money movements written in one
    * statement. A deadlock, serialization failure or unique violation (a twin racing it) runs the
-   * whole transaction again, up to 3 times; past that, or on any other error, it throws, having
-   * committed nothing.
+   * whole transaction again (3 attempts in all, kit retryTransaction); past that, or on any other
+   * error, it throws, having committed nothing.
    */
   async applyAll(events: readonly BatchEvent[], project: Project): Promise<EventOutcome[]> {
     if (events.length === 0) return [];
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.prisma.$transaction((tx) => this.applyAllIn(tx, events, project), TRANSACTION_OPTIONS);
-      } catch (error) {
-        if (attempt < ATTEMPTS && isRetriable(error)) continue;
-        throw error;
-      }
-    }
+    return retryTransaction(
+      () => this.prisma.$transaction((tx) => this.applyAllIn(tx, events, project), TRANSACTION_OPTIONS),
+      ATTEMPTS,
+      isRetriable,
+    );
   }
 
   private async applyAllIn(tx: Tx, events: readonly BatchEvent[], project: Project): Promise<EventOutcome[]> {
@@ -235,16 +232,12 @@ export class ReadModelRepository {
   }
 
   private async inTransaction(event: EventIdentity, work: (tx: Tx) => Promise<EventOutcome>): Promise<EventOutcome> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.prisma.$transaction(work, TRANSACTION_OPTIONS);
-      } catch (error) {
-        const code = postgresErrorCode(error);
-        // a twin delivery that committed first: the event is in, and this one is a duplicate
-        if ((isUniqueViolation(error) || code === '23505') && (await this.isRecorded(event.id))) return 'duplicate';
-        if (attempt < ATTEMPTS && (RETRIABLE.has(code ?? '') || isUniqueViolation(error) || code === '23505')) continue;
-        throw error;
-      }
+    try {
+      return await retryTransaction(() => this.prisma.$transaction(work, TRANSACTION_OPTIONS), ATTEMPTS, isRetriable);
+    } catch (error) {
+      // a twin delivery that committed first: the event is in, and this one is a duplicate
+      if (isUniqueViolationError(error) && (await this.isRecorded(event.id))) return 'duplicate';
+      throw error;
     }
   }
 
@@ -255,10 +248,12 @@ export class ReadModelRepository {
 
 /** A rerun may succeed: a deadlock, a serialization failure, or a twin delivery's unique violation. */
 function isRetriable(error: unknown): boolean {
-  const code = postgresErrorCode(error);
-  return (
-    isRetryableTransactionError(error) || RETRIABLE.has(code ?? '') || isUniqueViolation(error) || code === '23505'
-  );
+  return isRetryableTransactionError(error) || isUniqueViolationError(error);
+}
+
+/** Prisma's P2002, or a raw statement's 23505. */
+function isUniqueViolationError(error: unknown): boolean {
+  return isUniqueViolation(error) || postgresErrorCode(error) === '23505';
 }
 
 interface MovementRow {
