@@ -1,8 +1,7 @@
 import { BOOKING_EVENT_SCHEMA_VERSION, isBookingEventType } from '@cowork/booking-events';
 import type { BookingEventType } from '@cowork/booking-events';
 import {
-  DomainError,
-  EventBatchReceiptDto,
+  EventBatchReceiver,
   EventEnvelopeDto,
   EventReceiptDto,
   UnsupportedEventVersionError,
@@ -24,7 +23,7 @@ export const NOTIFYING_EVENTS: Partial<Record<BookingEventType, NotificationType
 };
 
 /**
- * Consumes delivered events, one (`receive`) or a batch at once (`receiveAll`). Everything that
+ * Consumes delivered events, one (`receive`) or a batch at once (`batch`). Everything that
  * can refuse an event (version, payload) is checked before anything is written, so a refusal
  * records nothing and the relay's retry is judged afresh; what is written is written in one
  * transaction that starts by recording the event id(s).
@@ -48,40 +47,24 @@ export class EventConsumer {
   }
 
   /**
-   * The batch fast path (the kit's `receiveAll`): every envelope checked exactly as `receive`
-   * checks it, a refusal (400, 422) answered as its `rejected` receipt with nothing written, and
-   * all the others applied together in one statement (NotificationsRepository.applyEvents), which
-   * leaves the same rows as delivering them one by one. One receipt per envelope, in order; throws
-   * (nothing committed) when the database fails, and the kit then takes the events one by one.
+   * The batch fast path (the kit's receiveEventBatch): every envelope checked exactly as `receive`
+   * checks it (the kit answers a refusal as its `rejected` receipt), then all the accepted ones
+   * applied together in one statement (NotificationsRepository.applyEvents), which leaves the same
+   * rows as delivering them one by one. Throws (nothing committed) when the database fails, and
+   * the kit then takes the events one by one.
    */
-  async receiveAll(envelopes: EventEnvelopeDto[]): Promise<EventBatchReceiptDto[]> {
-    const receipts: EventBatchReceiptDto[] = new Array(envelopes.length);
-    const accepted: { index: number; envelope: EventEnvelopeDto; draft: NotificationDraft | undefined }[] = [];
-    for (const [index, envelope] of envelopes.entries()) {
-      try {
-        accepted.push({ index, envelope, draft: this.draftOf(envelope) });
-      } catch (error) {
-        if (!(error instanceof DomainError) || error.status >= 500) throw error;
-        receipts[index] = {
-          eventId: envelope.id,
-          outcome: 'rejected',
-          status: error.status,
-          code: error.code,
-          detail: error.message,
-        };
-      }
-    }
-    if (accepted.length > 0) {
+  readonly batch: EventBatchReceiver<NotificationDraft | undefined> = {
+    check: (envelope) => this.draftOf(envelope),
+    applyAll: async (accepted) => {
       const outcomes = await this.notifications.applyEvents(
-        accepted.map(({ envelope, draft }) => ({ event: envelope, draft })),
+        accepted.map(({ envelope, checked }) => ({ event: envelope, draft: checked })),
       );
-      for (const [i, { index, envelope, draft }] of accepted.entries()) {
-        receipts[index] = { eventId: envelope.id, outcome: outcomes[i]! };
-        if (draft && outcomes[i] === 'duplicate') this.logDuplicate(envelope);
-      }
-    }
-    return receipts;
-  }
+      accepted.forEach(({ envelope, checked }, i) => {
+        if (checked && outcomes[i] === 'duplicate') this.logDuplicate(envelope);
+      });
+      return outcomes;
+    },
+  };
 
   /**
    * What the event turns into: undefined for a type this service does not act on (recorded and

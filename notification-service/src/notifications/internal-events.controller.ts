@@ -58,10 +58,6 @@ export class InternalEventsController {
       'answered as by the single endpoint (5xx).',
   })
   receiveBatch(@EventBatchEvents() events: unknown[]): Promise<EventBatchReceiptsDto> {
-    return receiveEventBatch(
-      events,
-      (envelope) => this.consumer.receive(envelope),
-      (envelopes) => this.consumer.receiveAll(envelopes),
-    );
+    return receiveEventBatch(events, (envelope) => this.consumer.receive(envelope), this.consumer.batch);
   }
 }

@@ -62,10 +62,6 @@ export class InternalEventsController {
       'answered as by the single endpoint (5xx). Every receipt is answered after its commit.',
   })
   receiveBatch(@EventBatchEvents() events: unknown[]): Promise<EventBatchReceiptsDto> {
-    return receiveEventBatch(
-      events,
-      (envelope) => this.events.receive(envelope),
-      (envelopes) => this.events.receiveAll(envelopes),
-    );
+    return receiveEventBatch(events, (envelope) => this.events.receive(envelope), this.events.batch);
   }
 }

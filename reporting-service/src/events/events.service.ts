@@ -1,7 +1,6 @@
 import { BOOKING_EVENT_SCHEMA_VERSION, isBookingEventType } from '@cowork/booking-events';
 import {
-  DomainError,
-  EventBatchReceiptDto,
+  EventBatchReceiver,
   EventEnvelopeDto,
   EventReceiptDto,
   UnsupportedEventVersionError,
@@ -29,36 +28,20 @@ export class EventsService {
   }
 
   /**
-   * The envelopes of a batch at once (the kit's `receiveAll`): each checked exactly as `receive`
-   * checks it, a refusal answered as its `rejected` receipt with nothing written for it, and all
-   * the others applied in one transaction with the outcome each would have had delivered alone,
-   * in this order. Commits every receipt it answers, or throws having committed nothing (the kit
-   * then takes the events one by one).
+   * The envelopes of a batch at once (the kit's receiveEventBatch): each checked exactly as
+   * `receive` checks it (the kit answers a refusal as its `rejected` receipt), and all the accepted
+   * ones applied in one transaction with the outcome each would have had delivered alone, in this
+   * order. Commits every outcome it answers, or throws having committed nothing (the kit then
+   * takes the events one by one).
    */
-  async receiveAll(envelopes: EventEnvelopeDto[]): Promise<EventBatchReceiptDto[]> {
-    const receipts: EventBatchReceiptDto[] = [];
-    const events: BatchEvent[] = [];
-    const positions: number[] = [];
-    for (const envelope of envelopes) {
-      try {
-        events.push(checked(envelope));
-        positions.push(receipts.length);
-        receipts.push({ eventId: envelope.id, outcome: 'applied' }); // its outcome is filled in below
-      } catch (error) {
-        if (!(error instanceof DomainError) || error.status >= 500) throw error;
-        receipts.push({
-          eventId: envelope.id,
-          outcome: 'rejected',
-          status: error.status,
-          code: error.code,
-          detail: error.message,
-        });
-      }
-    }
-    const outcomes = await this.readModel.applyAll(events, projectBookingChange);
-    outcomes.forEach((outcome, i) => (receipts[positions[i]!]!.outcome = outcome));
-    return receipts;
-  }
+  readonly batch: EventBatchReceiver<BatchEvent> = {
+    check: checked,
+    applyAll: (accepted) =>
+      this.readModel.applyAll(
+        accepted.map((a) => a.checked),
+        projectBookingChange,
+      ),
+  };
 }
 
 /**

@@ -133,15 +133,18 @@ describe('receiveEventBatch', () => {
     expect(receipts[1]!.detail).toContain('payload');
   });
 
-  describe('with a set-based receiveAll', () => {
+  describe('with a set-based batch receiver (check, then applyAll)', () => {
     it('hands every valid envelope over in one call, in order, and answers its receipts beside the malformed ones', async () => {
       const events = [envelope(), { id: 'x', version: 'one' }, envelope()];
       const calls: string[][] = [];
       const { seen, receive } = consumer();
 
-      const { receipts } = await receiveEventBatch(events, receive, async (all) => {
-        calls.push(all.map((e) => e.id));
-        return all.map((e) => ({ eventId: e.id, outcome: 'applied' as const }));
+      const { receipts } = await receiveEventBatch(events, receive, {
+        check: (e) => e.id,
+        applyAll: async (all) => {
+          calls.push(all.map(({ checked }) => checked));
+          return all.map(() => 'applied' as const);
+        },
       });
 
       expect(calls).toEqual([[events[0]!.id, events[2]!.id]]);
@@ -153,13 +156,41 @@ describe('receiveEventBatch', () => {
       ]);
     });
 
+    it('answers an envelope that check refuses as its rejected receipt and applies the others together', async () => {
+      const refused = envelope();
+      const events = [envelope(), refused, envelope()];
+      const applied: string[][] = [];
+      const { receive } = consumer();
+
+      const { receipts } = await receiveEventBatch(events, receive, {
+        check: (e) => {
+          if (e.id === refused.id) throw new UnsupportedEventVersionError(e.type, 2, 1);
+          return e.id;
+        },
+        applyAll: async (all) => {
+          applied.push(all.map(({ checked }) => checked));
+          return all.map(() => 'applied' as const);
+        },
+      });
+
+      expect(applied).toEqual([[events[0]!.id, events[2]!.id]]);
+      expect(receipts.map((r) => [r.eventId, r.outcome, r.status])).toEqual([
+        [events[0]!.id, 'applied', undefined],
+        [refused.id, 'rejected', 422],
+        [events[2]!.id, 'applied', undefined],
+      ]);
+    });
+
     it('takes the events one by one when the whole batch fails, so only the event at fault is held back', async () => {
       const poison = envelope();
       const events = [envelope(), poison, envelope()];
       const { seen, receive } = consumer((e) => (e.id === poison.id ? new Error('database says no') : undefined));
 
-      const { receipts } = await receiveEventBatch(events, receive, async () => {
-        throw new Error('database says no');
+      const { receipts } = await receiveEventBatch(events, receive, {
+        check: () => undefined,
+        applyAll: async () => {
+          throw new Error('database says no');
+        },
       });
 
       expect(seen).toEqual([events[0]!.id, poison.id]);
@@ -171,9 +202,12 @@ describe('receiveEventBatch', () => {
       const { seen, receive } = consumer();
       let together = 0;
 
-      await receiveEventBatch(events, receive, async (all) => {
-        together++;
-        return all.map((e) => ({ eventId: e.id, outcome: 'applied' as const }));
+      await receiveEventBatch(events, receive, {
+        check: () => undefined,
+        applyAll: async (all) => {
+          together++;
+          return all.map(() => 'applied' as const);
+        },
       });
 
       expect(together).toBe(0);

@@ -4,17 +4,22 @@ import { validate } from 'class-validator';
 import { DomainError, ValidationFailedError } from '../errors/domain-error.js';
 import { flattenViolations } from '../validation/validation.js';
 import { EventBatchReceiptDto, EventBatchReceiptsDto } from './event-batch.dto.js';
-import { EventEnvelopeDto, EventReceiptDto } from './event-envelope.dto.js';
+import { EventEnvelopeDto, EventOutcome, EventReceiptDto } from './event-envelope.dto.js';
 
 /** A consumer's handling of one event, as `POST /internal/events` runs it. */
 export type EventReceiver = (envelope: EventEnvelopeDto) => Promise<EventReceiptDto>;
 
 /**
- * A consumer's handling of many valid envelopes at once, set-based, in one transaction: one
- * receipt per envelope, in order (refusals it finds before writing anything are `rejected`
- * receipts). It either commits every receipt it answers or throws.
+ * A consumer's handling of many valid envelopes at once, set-based. `check` runs first on each
+ * envelope, before anything is written: it refuses one exactly as `receive` would (a DomainError
+ * below 500, answered as that event's `rejected` receipt) or returns what applying it needs.
+ * `applyAll` then applies every accepted envelope in one transaction and answers their outcomes,
+ * in order; it either commits every outcome it answers or throws.
  */
-export type EventBatchReceiver = (envelopes: EventEnvelopeDto[]) => Promise<EventBatchReceiptDto[]>;
+export interface EventBatchReceiver<T> {
+  check(envelope: EventEnvelopeDto): T;
+  applyAll(accepted: { envelope: EventEnvelopeDto; checked: T }[]): Promise<EventOutcome[]>;
+}
 
 const logger = new Logger('EventBatch');
 
@@ -27,16 +32,16 @@ const logger = new Logger('EventBatch');
  * receipts so far are answered and the producer delivers the rest again; on the first event there
  * is nothing to answer, so the error propagates (5xx, as from the single endpoint).
  *
- * With `receiveAll`, a batch of several events is first handed over whole (one transaction for
+ * With `batch`, a batch of several events is first checked and applied whole (one transaction for
  * all, the consumer's fast path); only if that fails is it taken one event at a time as above.
  */
-export async function receiveEventBatch(
+export async function receiveEventBatch<T>(
   events: readonly unknown[],
   receive: EventReceiver,
-  receiveAll?: EventBatchReceiver,
+  batch?: EventBatchReceiver<T>,
 ): Promise<EventBatchReceiptsDto> {
-  if (receiveAll && events.length > 1) {
-    const together = await receiveTogether(events, receiveAll);
+  if (batch && events.length > 1) {
+    const together = await receiveTogether(events, batch);
     if (together) return together;
   }
   const receipts: EventBatchReceiptDto[] = [];
@@ -60,38 +65,38 @@ export async function receiveEventBatch(
 }
 
 /**
- * The fast path: the valid envelopes handed to `receiveAll` in one go (one transaction instead of
- * one per event), the malformed ones rejected beside them. undefined when `receiveAll` failed
- * with anything but a refusal: the caller then takes the events one by one, which isolates the
- * event at fault (a refusal of the whole batch, a DomainError below 500, is answered for each).
+ * The fast path: the valid envelopes that `check` accepts applied in one go (one transaction
+ * instead of one per event), the malformed and refused ones rejected beside them. undefined when
+ * `check` or `applyAll` failed with anything but a refusal: the caller then takes the events one
+ * by one, which isolates the event at fault.
  */
-async function receiveTogether(
+async function receiveTogether<T>(
   events: readonly unknown[],
-  receiveAll: EventBatchReceiver,
+  { check, applyAll }: EventBatchReceiver<T>,
 ): Promise<EventBatchReceiptsDto | undefined> {
   const receipts: (EventBatchReceiptDto | undefined)[] = [];
-  const valid: EventEnvelopeDto[] = [];
+  const accepted: { envelope: EventEnvelopeDto; checked: T }[] = [];
   const positions: number[] = [];
-  for (const [index, event] of events.entries()) {
-    try {
-      valid.push(await toEnvelope(event));
-      positions.push(index);
-      receipts.push(undefined);
-    } catch (error) {
-      receipts.push(rejection(event, error as DomainError));
+  let outcomes: EventOutcome[] = [];
+  try {
+    for (const [index, event] of events.entries()) {
+      try {
+        const envelope = await toEnvelope(event);
+        accepted.push({ envelope, checked: check(envelope) });
+        positions.push(index);
+        receipts.push(undefined);
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.status >= 500) throw error;
+        receipts.push(rejection(event, error));
+      }
     }
+    if (accepted.length > 0) outcomes = await applyAll(accepted);
+  } catch (error) {
+    logger.warn({ msg: `batch of ${events.length} events failed as a whole; taking them one by one`, err: error });
+    return undefined;
   }
-  if (valid.length > 0) {
-    let answered: EventBatchReceiptDto[];
-    try {
-      answered = await receiveAll(valid);
-    } catch (error) {
-      logger.warn({ msg: `batch of ${valid.length} events failed as a whole; taking them one by one`, err: error });
-      return undefined;
-    }
-    if (answered.length !== valid.length) throw new Error('receiveAll answered a different number of receipts');
-    answered.forEach((receipt, i) => (receipts[positions[i]!] = receipt));
-  }
+  if (outcomes.length !== accepted.length) throw new Error('applyAll answered a different number of outcomes');
+  outcomes.forEach((outcome, i) => (receipts[positions[i]!] = { eventId: accepted[i]!.envelope.id, outcome }));
   return { receipts: receipts as EventBatchReceiptDto[] };
 }
 
