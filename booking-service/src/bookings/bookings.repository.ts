@@ -3,6 +3,7 @@ import {
   HotPathSql,
   afterCursor,
   KeysetCursor,
+  isUniqueViolation,
   postgresErrorCode,
   recordAdminAction,
   retryTransaction,
@@ -154,7 +155,7 @@ export class BookingsRepository {
       );
       return { kind: 'created', booking: row };
     } catch (error) {
-      if (postgresErrorCode(error) === '23505') return { kind: 'duplicate-key' };
+      if (isUniqueViolation(error)) return { kind: 'duplicate-key' };
       throw mapOverlap(error);
     }
   }

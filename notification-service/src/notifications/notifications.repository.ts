@@ -3,7 +3,6 @@ import {
   isRetryableTransactionError,
   isUniqueViolation,
   KeysetCursor,
-  postgresErrorCode,
   recordEventOnce,
   retryTransaction,
   uuidv7,
@@ -94,7 +93,7 @@ export class NotificationsRepository {
         return 'applied' as const;
       });
     } catch (error) {
-      if (isUniqueViolation(error) || postgresErrorCode(error) === '23505') return 'duplicate';
+      if (isUniqueViolation(error)) return 'duplicate';
       throw error;
     }
   }
@@ -252,7 +251,7 @@ const PROCESSED_EVENTS_KEY = 'processed_events_pkey';
  * key's columns), by the table's name in its text.
  */
 function isProcessedEventsConflict(error: unknown): boolean {
-  if (!isUniqueViolation(error) && postgresErrorCode(error) !== '23505') return false;
+  if (!isUniqueViolation(error)) return false;
   const constraint = violatedConstraint(error);
   if (constraint !== undefined) return constraint === PROCESSED_EVENTS_KEY;
   return /processed_events/.test(JSON.stringify((error as { meta?: unknown }).meta ?? {}) + String(error));

@@ -1,4 +1,4 @@
-import { afterCursor, HotPathSql, KeysetCursor, postgresErrorCode, uuidv7 } from '@cowork/service-kit';
+import { afterCursor, HotPathSql, isUniqueViolation, KeysetCursor, uuidv7 } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { Payment, Prisma, PrismaClient, Refund } from '../generated/prisma/client.js';
 import { PaymentStatus, RefundStatus } from '../generated/prisma/enums.js';
@@ -127,8 +127,8 @@ export class PaymentsRepository {
           FROM claim
         RETURNING ${PAYMENT_COLUMNS}`);
     } catch (error) {
-      // a unique violation (23505; Prisma reports raw statements' errors as P2010, not P2002)
-      if (postgresErrorCode(error) !== '23505') throw error;
+      // a payment for this provider charge exists already
+      if (!isUniqueViolation(error)) throw error;
       const existing = await this.findByProviderKey(data.providerIdempotencyKey);
       if (!existing) throw error;
       return { kind: 'already-recorded', payment: existing };

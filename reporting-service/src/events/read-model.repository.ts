@@ -1,11 +1,5 @@
 import type { EventOutcome } from '@cowork/service-kit';
-import {
-  isRetryableTransactionError,
-  isUniqueViolation,
-  postgresErrorCode,
-  recordEventOnce,
-  retryTransaction,
-} from '@cowork/service-kit';
+import { isRetryableTransactionError, isUniqueViolation, recordEventOnce, retryTransaction } from '@cowork/service-kit';
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaClient, ReportBooking } from '../generated/prisma/client.js';
 import { BookingChange, ProjectedBooking, Projection } from './booking-projection.js';
@@ -236,7 +230,7 @@ export class ReadModelRepository {
       return await retryTransaction(() => this.prisma.$transaction(work, TRANSACTION_OPTIONS), ATTEMPTS, isRetriable);
     } catch (error) {
       // a twin delivery that committed first: the event is in, and this one is a duplicate
-      if (isUniqueViolationError(error) && (await this.isRecorded(event.id))) return 'duplicate';
+      if (isUniqueViolation(error) && (await this.isRecorded(event.id))) return 'duplicate';
       throw error;
     }
   }
@@ -248,12 +242,7 @@ export class ReadModelRepository {
 
 /** A rerun may succeed: a deadlock, a serialization failure, or a twin delivery's unique violation. */
 function isRetriable(error: unknown): boolean {
-  return isRetryableTransactionError(error) || isUniqueViolationError(error);
-}
-
-/** Prisma's P2002, or a raw statement's 23505. */
-function isUniqueViolationError(error: unknown): boolean {
-  return isUniqueViolation(error) || postgresErrorCode(error) === '23505';
+  return isRetryableTransactionError(error) || isUniqueViolation(error);
 }
 
 interface MovementRow {

@@ -1,4 +1,14 @@
-import { violatedConstraint } from './unique-violation.js';
+import { isUniqueViolation, violatedConstraint } from './unique-violation.js';
+
+describe('isUniqueViolation', () => {
+  it("is a raw statement's SQLSTATE 23505 too, which a field list (a P2002's index) does not narrow to", () => {
+    const raw = Object.assign(new Error('duplicate key value'), { code: '23505' });
+    expect(isUniqueViolation(raw)).toBe(true);
+    expect(isUniqueViolation(new Error('wrapped', { cause: raw }))).toBe(true);
+    expect(isUniqueViolation(raw, ['email'])).toBe(false);
+    expect(isUniqueViolation(Object.assign(new Error('overlap'), { code: '23P01' }))).toBe(false);
+  });
+});
 
 describe('violatedConstraint', () => {
   it("reads the pg driver's constraint name", () => {

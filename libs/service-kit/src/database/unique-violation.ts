@@ -1,27 +1,33 @@
-/** Prisma's P2002 (unique constraint), recognised by shape; `fields` narrows it to one index. */
+/**
+ * A unique violation: Prisma's P2002, recognised by shape, or SQLSTATE 23505 from a raw statement
+ * (Prisma's P2010, or the pg driver under HotPathSql). `fields` narrows a P2002 to one index.
+ */
 export function isUniqueViolation(error: unknown, fields?: string[]): boolean {
   const e = error as { name?: string; code?: string; meta?: { target?: unknown } };
-  if (e?.name !== 'PrismaClientKnownRequestError' || e.code !== 'P2002') return false;
-  if (!fields) return true;
-  const target = JSON.stringify(e.meta ?? {});
-  return fields.every((f) => target.includes(f));
+  if (e?.name === 'PrismaClientKnownRequestError' && e.code === 'P2002') {
+    if (!fields) return true;
+    const target = JSON.stringify(e.meta ?? {});
+    return fields.every((f) => target.includes(f));
+  }
+  return !fields && postgresErrorCode(error) === '23505';
+}
+
+/** The error and the errors it wraps (`cause`), each once. */
+function* causeChain(error: unknown): Generator<object> {
+  const seen = new Set<unknown>();
+  for (let e = error; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    yield e;
+  }
 }
 
 /** A PostgreSQL error raised inside a Prisma query (exclusion constraints, checks, ...). */
 export function postgresErrorCode(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  let e: unknown = error;
-  while (e && typeof e === 'object' && !seen.has(e)) {
-    seen.add(e);
-    const o = e as {
-      code?: unknown;
-      cause?: unknown;
-      meta?: { driverAdapterError?: { cause?: { originalCode?: string } } };
-    };
+  for (const e of causeChain(error)) {
+    const o = e as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } };
     const original = o.meta?.driverAdapterError?.cause?.originalCode;
     if (typeof original === 'string') return original;
     if (typeof o.code === 'string' && /^[0-9A-Z]{5}$/.test(o.code) && !o.code.startsWith('P')) return o.code;
-    e = o.cause;
   }
   return undefined;
 }
@@ -33,9 +39,7 @@ export function postgresErrorCode(error: unknown): string | undefined {
  * key's columns: undefined there.
  */
 export function violatedConstraint(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  for (let e = error; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
-    seen.add(e);
+  for (const e of causeChain(error)) {
     const o = e as {
       constraint?: unknown;
       meta?: { driverAdapterError?: { cause?: { constraint?: { index?: unknown } } } };
